@@ -1,0 +1,243 @@
+"""Command line: ``python -m compare validate|facilities|rank``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from compare import criteria, export
+from compare.dataset import load_dataset
+from compare.engine import Ranking, rank
+from compare.problems import DataError
+from compare.scenario import Filters, Method, MissingPolicy, Scenario, scenario_from_yaml
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Bad flags or files: reported in one line, exit code 2."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m compare",
+        description="Compare hospitals abroad for lumbar spinal fusion. Decision support, not medical advice.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    v = sub.add_parser("validate", help="check every data file; list all problems as file:line: field: message")
+    v.add_argument("data_dir", nargs="?", default=None, help="data folder (default: the shipped data/)")
+    v.add_argument("--quiet-warnings", action="store_true", help="print errors only")
+
+    f = sub.add_parser("facilities", help="one flat row per facility, each figure with source, as-of and evidence")
+    f.add_argument("--data", default=None, help="data folder")
+    f.add_argument("--format", choices=["csv", "json"], default="csv")
+    f.add_argument("--out", type=Path, default=None, help="write to FILE instead of standard output")
+
+    r = sub.add_parser("rank", help="rank facilities for a scenario")
+    r.add_argument("--data", default=None, help="data folder")
+    r.add_argument("--scenario", type=Path, default=None, help="scenario YAML (flags below override it)")
+    r.add_argument("--origin", help="origin city id, e.g. london (see data/origins.csv)")
+    r.add_argument("--currency", help="display currency, e.g. GBP")
+    r.add_argument("--procedure", help="procedure variant id, e.g. fusion_2l_open")
+    r.add_argument("--companion", action=argparse.BooleanOptionalAction, default=None, help="a companion travels along")
+    r.add_argument("--lodging", choices=["budget", "mid", "premium"], help="lodging tier")
+    r.add_argument("--recovery-days", type=int, help="days in the country after discharge")
+    r.add_argument("--flight-fare", type=float, help="return fare per traveller, in the display currency")
+    r.add_argument(
+        "--weight",
+        action="append",
+        default=[],
+        metavar="CRITERION=W",
+        help=f"criterion weight; criteria: {', '.join(criteria.IDS)}",
+    )
+    r.add_argument("--preset", choices=sorted(criteria.PRESETS), help="start from a weight preset")
+    r.add_argument("--method", choices=[m.value for m in Method])
+    r.add_argument("--missing", choices=[m.value for m in MissingPolicy], help="missing-data policy")
+    r.add_argument("--country", action="append", default=[], help="keep only this country (ISO2; repeatable)")
+    r.add_argument("--require", action="append", default=[], help="required technique or technology id (repeatable)")
+    r.add_argument("--accreditation", help="'international' or an accreditation body id")
+    r.add_argument("--budget", type=float, help="maximum whole-trip cost (high estimate)")
+    r.add_argument("--sensitivity", action="store_true", help="add P(rank 1) and P(top 3) under weight uncertainty")
+    r.add_argument("--samples", type=int, default=10_000, help="weight samples for --sensitivity")
+    r.add_argument(
+        "--confidence", type=float, default=10.0, help="how sure you are of your weights (Dirichlet concentration)"
+    )
+    r.add_argument("--seed", type=int, default=0)
+    r.add_argument("--format", choices=["csv", "json"], default="csv")
+    r.add_argument("--out", type=Path, default=None)
+    return parser
+
+
+def _write(data: bytes, out: Path | None) -> None:
+    if out is None:
+        sys.stdout.write(data.decode("utf-8"))
+        return
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        raise UsageError(f"cannot write {out}: {exc.strerror}") from None
+
+
+def _load(data_dir):
+    try:
+        return load_dataset(data_dir)
+    except DataError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def cmd_validate(args) -> int:
+    ds = _load(args.data_dir)
+    shown = ds.errors if args.quiet_warnings else ds.problems
+    for problem in shown:
+        print(problem)
+    print(
+        f"{len(ds.facilities)} facilities in {ds.facilities['country'].nunique() if len(ds.facilities) else 0} countries, "
+        f"{len(ds.prices)} price rows, {len(ds.destination_costs)} destination costs, {len(ds.origins)} origins, "
+        f"{len(ds.fx)} exchange rates: {len(ds.errors)} errors, {len(ds.warnings)} warnings",
+        file=sys.stderr,
+    )
+    return EXIT_ERRORS if ds.errors else EXIT_OK
+
+
+def cmd_facilities(args) -> int:
+    ds = _load(args.data)
+    table = export.facilities_table(ds)
+    _write(export.to_csv_bytes(table) if args.format == "csv" else export.to_json_bytes(table), args.out)
+    return EXIT_OK
+
+
+def scenario_from_args(args) -> Scenario:
+    if args.scenario is not None:
+        try:
+            base = scenario_from_yaml(args.scenario.read_bytes(), str(args.scenario))
+        except OSError as exc:
+            raise UsageError(f"cannot read {args.scenario}: {exc.strerror}") from None
+        except DataError as exc:
+            raise UsageError(str(exc)) from None
+    else:
+        base = Scenario()
+    data = base.model_dump()
+    for key, value in {
+        "origin": args.origin,
+        "currency": args.currency,
+        "procedure": args.procedure,
+        "companion": args.companion,
+        "lodging_tier": args.lodging,
+        "recovery_days": args.recovery_days,
+        "flight_fare": args.flight_fare,
+        "method": args.method,
+        "missing": args.missing,
+    }.items():
+        if value is not None:
+            data[key] = value
+    if args.preset:
+        data["weights"] = dict(criteria.PRESETS[args.preset])
+    for item in args.weight:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise UsageError(f"--weight expects CRITERION=NUMBER, got {item!r}")
+        try:
+            data["weights"][name.strip()] = float(value)
+        except ValueError:
+            raise UsageError(f"--weight {name}: {value!r} is not a number") from None
+    filters = data["filters"]
+    if args.country:
+        filters["countries"] = [c.upper() for c in args.country]
+    if args.require:
+        filters["techniques"] = args.require
+    if args.accreditation:
+        filters["accreditation"] = args.accreditation
+    if args.budget is not None:
+        filters["budget"] = args.budget
+    try:
+        return Scenario.model_validate({**data, "filters": Filters.model_validate(filters)})
+    except ValueError as exc:
+        raise UsageError(_first_error(exc)) from None
+
+
+def _first_error(exc: Exception) -> str:
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        return "; ".join(
+            f"{'.'.join(map(str, e['loc']))}: {e['msg'].removeprefix('Value error, ')}"
+            for e in errors(include_url=False)
+        )
+    return str(exc)
+
+
+def ranking_table(result: Ranking) -> pd.DataFrame:
+    """The flat table printed by ``rank`` and downloaded from the dashboard."""
+    t = result.table
+    currency = result.scenario.currency
+    out = pd.DataFrame(
+        {
+            "rank": t["rank"].astype(int),
+            "facility_id": t.index,
+            "name": t["name"],
+            "country": t["country"],
+            "city": t["city"],
+            "score": t["score"],
+        }
+    )
+    for c in criteria.CRITERIA:
+        out[f"{c.id}_value"] = t[c.id]
+        out[f"{c.id}_contribution"] = t[f"contrib_{c.id}"]
+    out["total_low"] = t["total_low"]
+    out["total_high"] = t["total_high"]
+    out["currency"] = currency
+    out["pareto"] = t["pareto"]
+    out["missing_criteria"] = t["missing_criteria"].map(lambda v: ";".join(v))
+    comp = result.components
+    for cid in comp["component"].unique():
+        sub = comp[comp["component"] == cid].set_index("facility_id")
+        out[f"{cid}_low"] = sub["low"].reindex(out["facility_id"]).to_numpy()
+        out[f"{cid}_high"] = sub["high"].reindex(out["facility_id"]).to_numpy()
+        out[f"{cid}_status"] = sub["status"].reindex(out["facility_id"]).to_numpy()
+    price = comp[comp["component"] == "operation_package"].set_index("facility_id")
+    out["price_source"] = price["source_url"].reindex(out["facility_id"]).to_numpy()
+    out["price_as_of"] = price["as_of"].reindex(out["facility_id"]).to_numpy()
+    out["price_evidence"] = price["evidence"].reindex(out["facility_id"]).to_numpy()
+    if "p_rank1" in t:
+        out["p_rank1"] = t["p_rank1"]
+        out["p_top3"] = t["p_top3"]
+    return out.reset_index(drop=True)
+
+
+def cmd_rank(args) -> int:
+    scenario = scenario_from_args(args)
+    ds = _load(args.data)
+    if args.samples < 1 or args.samples > 1_000_000:
+        raise UsageError("--samples must be between 1 and 1,000,000")
+    try:
+        result = rank(
+            ds,
+            scenario,
+            sensitivity=args.sensitivity,
+            samples=args.samples,
+            concentration=args.confidence,
+            seed=args.seed,
+        )
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if result.empty:
+        print(result.message, file=sys.stderr)
+    table = ranking_table(result) if not result.empty else pd.DataFrame()
+    _write(export.to_csv_bytes(table) if args.format == "csv" else export.to_json_bytes(table), args.out)
+    return EXIT_OK
+
+
+COMMANDS = {"validate": cmd_validate, "facilities": cmd_facilities, "rank": cmd_rank}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE

@@ -1,0 +1,174 @@
+"""The named criteria a ranking weighs, their directions, and the presets."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Objective(enum.Enum):
+    """Whether a lower or a higher value is better."""
+
+    MIN = -1
+    MAX = 1
+
+    @classmethod
+    def from_alias(cls, alias: str) -> Objective:
+        try:
+            return {"min": cls.MIN, "max": cls.MAX}[alias.strip().lower()]
+        except KeyError:
+            raise ValueError(f"invalid criterion direction {alias!r}; use 'min' or 'max'") from None
+
+    @property
+    def arrow(self) -> str:
+        return "↓" if self is Objective.MIN else "↑"
+
+
+@dataclass(frozen=True)
+class Criterion:
+    id: str
+    label: str
+    objective: Objective
+    unit: str
+    description: str
+    default_weight: int
+
+    @property
+    def axis_title(self) -> str:
+        return (
+            f"{self.label} ({self.unit}) {self.objective.arrow}"
+            if self.unit
+            else f"{self.label} {self.objective.arrow}"
+        )
+
+    @property
+    def better(self) -> str:
+        return "lower is better" if self.objective is Objective.MIN else "higher is better"
+
+
+CRITERIA: tuple[Criterion, ...] = (
+    Criterion(
+        "cost",
+        "Whole-trip cost",
+        Objective.MIN,
+        "display currency",
+        "Midpoint of the whole-trip cost range in your currency. Components the sources do not "
+        "report are not counted (they are marked missing), so check the data-confidence column.",
+        8,
+    ),
+    Criterion(
+        "accreditation",
+        "Accreditation",
+        Objective.MAX,
+        "points",
+        "2 points for an international hospital accreditation (e.g. JCI), 1 for a national "
+        "hospital or spine-centre accreditation; none found in the sources counts as 0.",
+        6,
+    ),
+    Criterion(
+        "volume",
+        "Spine volume",
+        Objective.MAX,
+        "log10 operations/year",
+        "Reported spine operations per year, on a log scale (10× the volume = +1). Spine "
+        "surgery has a documented volume–outcome effect. Not reported = missing.",
+        5,
+    ),
+    Criterion(
+        "technology",
+        "Technology match",
+        Objective.MAX,
+        "share",
+        "Share of the techniques and technology you want that the sources say the facility "
+        "offers (with nothing chosen: minimally invasive approach, robotic guidance, "
+        "navigation, intra-operative imaging). Nothing reported = missing.",
+        5,
+    ),
+    Criterion(
+        "outcomes",
+        "Reported outcomes",
+        Objective.MAX,
+        "% fusion rate",
+        "Fusion rate the facility or a study of it reports. Almost never published.",
+        2,
+    ),
+    Criterion(
+        "services",
+        "Patient services",
+        Objective.MAX,
+        "share",
+        "Half for a documented international patient office, half for staff speaking one of "
+        "your languages (or for any documented language support if you chose none).",
+        4,
+    ),
+    Criterion(
+        "travel",
+        "Travel burden",
+        Objective.MIN,
+        "km",
+        "Great-circle distance from your origin airport to the facility's airport.",
+        3,
+    ),
+    Criterion(
+        "confidence",
+        "Data confidence",
+        Objective.MAX,
+        "share",
+        "Half: the evidence level of the facility's facts, halved when stale or undated. "
+        "Half: the share of cost components that are quoted, published or estimated rather "
+        "than missing.",
+        4,
+    ),
+)
+
+BY_ID: dict[str, Criterion] = {c.id: c for c in CRITERIA}
+IDS: tuple[str, ...] = tuple(BY_ID)
+DEFAULT_WEIGHTS: dict[str, float] = {c.id: float(c.default_weight) for c in CRITERIA}
+
+PRESETS: dict[str, dict[str, float]] = {
+    "balanced": DEFAULT_WEIGHTS,
+    "budget_first": {
+        **DEFAULT_WEIGHTS,
+        "cost": 10,
+        "accreditation": 4,
+        "volume": 3,
+        "technology": 2,
+        "outcomes": 1,
+        "services": 2,
+        "travel": 4,
+        "confidence": 4,
+    },
+    "quality_first": {
+        **DEFAULT_WEIGHTS,
+        "cost": 3,
+        "accreditation": 9,
+        "volume": 9,
+        "technology": 6,
+        "outcomes": 5,
+        "services": 4,
+        "travel": 2,
+        "confidence": 6,
+    },
+    "technology_first": {
+        **DEFAULT_WEIGHTS,
+        "cost": 4,
+        "accreditation": 5,
+        "volume": 5,
+        "technology": 10,
+        "outcomes": 3,
+        "services": 3,
+        "travel": 2,
+        "confidence": 4,
+    },
+    "close_to_home": {
+        **DEFAULT_WEIGHTS,
+        "cost": 6,
+        "accreditation": 5,
+        "volume": 4,
+        "technology": 3,
+        "outcomes": 2,
+        "services": 5,
+        "travel": 10,
+        "confidence": 4,
+    },
+}

@@ -1,0 +1,104 @@
+"""Flat tables for analysts (CSV, JSON, Excel) that spreadsheets cannot turn into formulas."""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from typing import Any
+
+import pandas as pd
+
+from compare.dataset import Dataset
+
+# A spreadsheet runs a cell as a formula when it starts with one of these
+# (OWASP "CSV injection"); tab, CR and LF can smuggle one past a naive check.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+BASE_COLUMNS = ["id", "name", "country", "country_name", "city", "district", "summary"]
+
+
+def neutralize(value: Any) -> Any:
+    """Prefix text a spreadsheet would evaluate with an apostrophe; leave numbers alone."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def neutralize_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """Copy of ``df`` with every text cell (and column name) neutralized."""
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(neutralize)
+    out.columns = [neutralize(str(c)) for c in out.columns]
+    return out
+
+
+def _join(values) -> str | None:
+    parts = [str(v) for v in values if v is not None and not (isinstance(v, float) and math.isnan(v))]
+    return "; ".join(parts) if parts else None
+
+
+def facilities_table(ds: Dataset) -> pd.DataFrame:
+    """One row per facility, every figure flattened with source, as-of and evidence columns."""
+    base = (
+        ds.facilities[BASE_COLUMNS].reset_index(drop=True)
+        if not ds.facilities.empty
+        else pd.DataFrame(columns=BASE_COLUMNS)
+    )
+    facts = ds.facts
+    if facts.empty:
+        return base
+    grouped = facts.groupby(["facility_id", "field"], sort=False).agg(
+        value=("value", _join),
+        source=("source_url", _join),
+        as_of=("as_of", _join),
+        evidence=("evidence", _join),
+    )
+    wide = grouped.unstack("field")
+    fields = list(dict.fromkeys(facts["field"]))
+    columns = {}
+    for f in fields:
+        for part, suffix in (("value", ""), ("source", "_source"), ("as_of", "_as_of"), ("evidence", "_evidence")):
+            columns[f + suffix] = wide[(part, f)]
+    flat = pd.DataFrame(columns, index=wide.index)
+    return base.merge(flat, left_on="id", right_index=True, how="left")
+
+
+def to_csv_bytes(df: pd.DataFrame) -> bytes:
+    return neutralize_frame(df).to_csv(index=False).encode("utf-8")
+
+
+def to_json_bytes(df: pd.DataFrame) -> bytes:
+    # JSON is not opened by spreadsheets as formulas, so values stay exactly as they are.
+    records = json.loads(df.to_json(orient="records", force_ascii=False))
+    return (json.dumps(records, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def to_xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
+    """An Excel workbook, one sheet per table, every text cell neutralized and typed as text."""
+    from openpyxl import Workbook  # imported here: only exports need it
+
+    book = Workbook()
+    book.remove(book.active)
+    for title, df in sheets.items():
+        sheet = book.create_sheet(title[:31])
+        clean = neutralize_frame(df)
+        sheet.append([str(c) for c in clean.columns])
+        for row in clean.itertuples(index=False):
+            cells = []
+            for v in row:
+                if isinstance(v, list | tuple | set):
+                    v = neutralize("; ".join(map(str, v)))
+                elif v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
+                    v = None
+                cells.append(v)
+            sheet.append(cells)
+        for row in sheet.iter_rows(min_row=1):
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # never "f" (formula), whatever the text
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

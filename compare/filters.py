@@ -1,0 +1,103 @@
+"""Hard constraints, applied in order, with a count of what each one removed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+
+from compare.dataset import months_old
+from compare.scenario import Filters
+
+Rule = Callable[[pd.DataFrame], pd.Series]
+
+
+def _has_all(wanted: list[str]) -> Rule:
+    def rule(df: pd.DataFrame) -> pd.Series:
+        offered = df["techniques"].map(set) | df["technologies"].map(set)
+        return offered.map(lambda s: set(wanted) <= s)
+
+    return rule
+
+
+def rules(filters: Filters) -> list[tuple[str, str, Rule]]:
+    """(key, plain-language label, mask function) for every active filter."""
+    out: list[tuple[str, str, Rule]] = []
+    if filters.countries:
+        out.append(
+            ("countries", f"in {', '.join(filters.countries)}", lambda df: df["country"].isin(filters.countries))
+        )
+    if filters.accreditation == "international":
+        out.append(
+            (
+                "accreditation",
+                "international accreditation",
+                lambda df: df["has_international_accreditation"].astype(bool),
+            )
+        )
+    elif filters.accreditation:
+        body = filters.accreditation
+        out.append(("accreditation", f"accredited by {body}", lambda df: df["accreditations"].map(lambda a: body in a)))
+    if filters.techniques:
+        out.append(("techniques", f"offers {', '.join(filters.techniques)}", _has_all(filters.techniques)))
+    if filters.min_volume is not None:
+        out.append(
+            (
+                "min_volume",
+                f"≥ {filters.min_volume:,} spine operations a year (reported)",
+                lambda df: df["annual_spine_surgeries"].fillna(-1) >= filters.min_volume,
+            )
+        )
+    if filters.languages:
+        langs = set(filters.languages)
+        out.append(
+            (
+                "languages",
+                f"speaks {', '.join(filters.languages)}",
+                lambda df: df["languages"].map(lambda v: bool(langs & set(v or []))),
+            )
+        )
+    if filters.budget is not None:
+        out.append(
+            (
+                "budget",
+                f"whole trip up to {filters.budget:,.0f} (high estimate)",
+                lambda df: df["total_high"] <= filters.budget,
+            )
+        )
+    if filters.max_flight_hours is not None:
+        out.append(
+            (
+                "max_flight_hours",
+                f"≤ {filters.max_flight_hours:g} h estimated flight",
+                lambda df: df["flight_hours"] <= filters.max_flight_hours,
+            )
+        )
+    if filters.max_price_age_months is not None:
+        limit = filters.max_price_age_months
+        out.append(
+            (
+                "max_price_age_months",
+                f"price dated within {limit} months",
+                lambda df: df["operation_as_of"].map(lambda d: (months_old(d) or float("inf")) <= limit),
+            )
+        )
+    return out
+
+
+def apply_filters(df: pd.DataFrame, filters: Filters) -> tuple[pd.DataFrame, list[dict]]:
+    """Keep the rows passing every filter; report how many each filter removed, in order."""
+    report = []
+    for key, label, rule in rules(filters):
+        mask = rule(df).fillna(False).astype(bool)
+        report.append({"filter": key, "label": label, "removed": int((~mask).sum()), "remaining": int(mask.sum())})
+        df = df[mask]
+    return df, report
+
+
+def explain_empty(report: list[dict], total: int) -> str:
+    """A plain sentence saying which filters emptied the result."""
+    if not report:
+        return "There are no facilities in the data."
+    parts = [f"{r['label']} removed {r['removed']}" for r in report if r["removed"]]
+    return f"No option passes all filters (of {total}): " + "; ".join(parts) + "."

@@ -1,0 +1,549 @@
+"""Schemas for every curated file, as pydantic models.
+
+Each model checks one record (a facility file, a CSV row, a vocabulary entry). Checks
+that need another file (is this technique id in the vocabulary? is this currency in the
+FX table?) read the loaded vocabularies from the validation context, so a record is
+always judged against the data directory it came from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import math
+import re
+from typing import Annotated, Any, Literal
+
+import pycountry
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+SLUG = r"^[a-z0-9][a-z0-9_-]*$"
+_PLACEHOLDERS = {"", "na", "n/a", "nan", "null", "none", "nil", "-", "?", "unknown", "tbd"}
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+# ---- scalar types -------------------------------------------------------------------
+
+
+def _partial_date(value: Any) -> Any:
+    """Accept YYYY, YYYY-MM or YYYY-MM-DD (or a YAML date) as an ISO string."""
+    if value is None or isinstance(value, str) and not value.strip():
+        return None
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        raise ValueError("a date must be YYYY, YYYY-MM or YYYY-MM-DD")
+    match = _DATE.match(value.strip())
+    if not match:
+        raise ValueError(f"{value!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)")
+    year, month, day = (int(p) if p else 1 for p in match.groups())
+    try:
+        parsed = dt.date(year, month, day)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a real date") from None
+    if parsed > dt.date.today():
+        raise ValueError(f"{value!r} is in the future")
+    return value.strip()
+
+
+def _blank_to_none(value: Any) -> Any:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+def _real_text(value: Any) -> Any:
+    """Refuse placeholders such as 'NA' or 'null' where a real name is needed."""
+    if isinstance(value, str):
+        value = value.strip()
+        if value.lower() in _PLACEHOLDERS:
+            raise ValueError(f"{value!r} is a placeholder, not a real value")
+    return value
+
+
+def _country(value: Any) -> Any:
+    if isinstance(value, str) and pycountry.countries.get(alpha_2=value.strip().upper()):
+        if value.strip() != value.strip().upper():
+            raise ValueError(f"country codes are upper case: {value.strip().upper()!r}")
+        return value.strip()
+    raise ValueError(f"unknown country code {value!r} (use ISO 3166-1 alpha-2, e.g. 'IN')")
+
+
+def _currency(value: Any) -> Any:
+    if isinstance(value, str) and pycountry.currencies.get(alpha_3=value.strip()):
+        return value.strip()
+    raise ValueError(f"unknown currency code {value!r} (use ISO 4217, e.g. 'USD')")
+
+
+def _url(value: Any) -> Any:
+    value = _blank_to_none(value)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not re.match(r"^https?://[^\s<>\"]+$", value.strip()):
+        raise ValueError(f"{value!r} is not an http(s) URL")
+    return value.strip()
+
+
+PartialDate = Annotated[str | None, BeforeValidator(_partial_date)]
+Name = Annotated[str, BeforeValidator(_real_text), Field(min_length=1, max_length=200)]
+Text = Annotated[str, Field(max_length=2000)]
+Slug = Annotated[str, Field(pattern=SLUG, max_length=80)]
+Country = Annotated[str, BeforeValidator(_country)]
+Currency = Annotated[str, BeforeValidator(_currency)]
+Url = Annotated[str | None, BeforeValidator(_url)]
+Money = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+OptionalMoney = Annotated[Money | None, BeforeValidator(_blank_to_none)]
+Count = Annotated[int, Field(ge=0, le=10_000_000, strict=True)]
+
+
+class Model(BaseModel):
+    """Base: unknown keys are errors (they are usually typos), text is stripped."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+def _vocab(info: ValidationInfo, name: str) -> dict[str, Any]:
+    return (info.context or {}).get(name, {})
+
+
+def _check_vocab(value: str, info: ValidationInfo, name: str, what: str) -> str:
+    known = _vocab(info, name)
+    if known and value not in known:
+        raise ValueError(f"unknown {what} {value!r} (see data/vocab/{name}.yaml)")
+    return value
+
+
+# ---- vocabularies -------------------------------------------------------------------
+
+
+class EvidenceLevel(Model):
+    id: Slug
+    label: Name
+    confidence: float = Field(ge=0, le=1)
+    description: Text
+
+
+class AccreditationBody(Model):
+    id: Slug
+    name: Name
+    international: bool
+    scope: Slug
+    url: Url = None
+
+
+class Technique(Model):
+    id: Slug
+    label: Name
+    kind: Literal["technique", "technology"]
+    minimally_invasive: bool
+
+
+class Procedure(Model):
+    id: Slug
+    label: Name
+    levels: int | None = Field(default=None, ge=1, le=5)
+    approach: Literal["open", "mis"] | None = None
+
+
+class Phase(enum.Enum):
+    PRE_OP = "pre_op"
+    OPERATION = "operation"
+    POST_OP = "post_op"
+    TRAVEL = "travel"
+
+
+class CostComponent(Model):
+    id: Slug
+    label: Name
+    phase: Phase
+
+
+# ---- provenance ---------------------------------------------------------------------
+
+
+class Source(Model):
+    """Where a figure came from, when it was true, and how it became known."""
+
+    url: Url = None
+    citation: Text | None = None
+    title: Text | None = None
+    as_of: PartialDate = Field(...)
+    evidence: str
+
+    @field_validator("evidence")
+    @classmethod
+    def _evidence_known(cls, v: str, info: ValidationInfo) -> str:
+        return _check_vocab(v, info, "evidence_levels", "evidence level")
+
+    @model_validator(mode="after")
+    def _has_reference(self) -> Source:
+        if not self.url and not self.citation:
+            raise ValueError("a source needs a url or a citation")
+        return self
+
+
+class Cited(Model):
+    """Base for a fact that points at a key of the file's ``sources``."""
+
+    source: Slug
+    note: Text | None = None
+    as_of: PartialDate = None
+
+
+class BoolFact(Cited):
+    value: bool = Field(strict=True)
+
+
+class CountFact(Cited):
+    value: Count
+    year: int | None = Field(default=None, ge=1900, le=2100)
+    period: str | None = Field(default=None, pattern=r"^\d{4}(-\d{4})?$")
+
+
+class Accreditation(Cited):
+    body: str
+    since: int | None = Field(default=None, ge=1900, le=2100)
+
+    @field_validator("body")
+    @classmethod
+    def _body_known(cls, v: str, info: ValidationInfo) -> str:
+        return _check_vocab(v, info, "accreditation_bodies", "accreditation body")
+
+
+class Recognition(Cited):
+    name: Name
+    year: int | None = Field(default=None, ge=1900, le=2100)
+
+
+def _technique_kind(v: str, info: ValidationInfo, kind: str) -> str:
+    known = _vocab(info, "techniques")
+    if known and v not in known:
+        raise ValueError(f"unknown {kind} {v!r} (see data/vocab/techniques.yaml)")
+    if known and known[v].kind != kind:
+        raise ValueError(f"{v!r} is a {known[v].kind}, listed under the wrong heading")
+    return v
+
+
+class TechniqueRef(Cited):
+    id: str
+
+    @field_validator("id")
+    @classmethod
+    def _known(cls, v: str, info: ValidationInfo) -> str:
+        return _technique_kind(v, info, "technique")
+
+
+class TechnologyRef(Cited):
+    id: str
+    model: Name | None = None
+    since: int | None = Field(default=None, ge=1900, le=2100)
+
+    @field_validator("id")
+    @classmethod
+    def _known(cls, v: str, info: ValidationInfo) -> str:
+        return _technique_kind(v, info, "technology")
+
+
+class Languages(Cited):
+    value: list[str] = Field(min_length=0, max_length=60)
+
+    @field_validator("value")
+    @classmethod
+    def _iso639(cls, v: list[str]) -> list[str]:
+        bad = [code for code in v if not pycountry.languages.get(alpha_2=code)]
+        if bad:
+            raise ValueError(f"unknown language codes {bad} (use ISO 639-1, e.g. 'en')")
+        return v
+
+
+class Outcome(Cited):
+    metric: Slug
+    value: float = Field(allow_inf_nan=False)
+    unit: Name
+    period: str | None = None
+
+
+class Location(Model):
+    lat: float = Field(ge=-90, le=90, allow_inf_nan=False)
+    lon: float = Field(ge=-180, le=180, allow_inf_nan=False)
+    airport: str = Field(pattern=r"^[A-Z]{3}$")
+    source: Slug
+
+
+class SpineProgramme(Model):
+    dedicated_spine_hospital: BoolFact | None = None
+    annual_spine_surgeries: CountFact | None = None
+    cumulative_surgeries: CountFact | None = None
+    spine_surgeons: CountFact | None = None
+    beds: CountFact | None = None
+    international_patients_per_year: CountFact | None = None
+
+
+class Facility(Model):
+    """One facility file, ``data/facilities/<iso2>/<id>.yaml``."""
+
+    id: Slug
+    name: Name
+    country: Country
+    city: Name | None
+    district: Name | None = None
+    summary: Text
+    location: Location | None
+    sources: dict[Slug, Source] = Field(min_length=1)
+    accreditations: list[Accreditation] = []
+    recognitions: list[Recognition] = []
+    spine_programme: SpineProgramme = SpineProgramme()
+    techniques: list[TechniqueRef] = []
+    technologies: list[TechnologyRef] = []
+    languages: Languages | None = None
+    international_office: BoolFact | None = None
+    outcomes: list[Outcome] = []
+
+    @model_validator(mode="after")
+    def _sources_exist(self) -> Facility:
+        missing = sorted({ref for ref in _source_refs(self) if ref not in self.sources})
+        if missing:
+            raise ValueError(f"cites sources not listed under 'sources': {missing}")
+        return self
+
+
+def _source_refs(model: BaseModel) -> list[str]:
+    """Every ``source`` key cited anywhere inside a facility."""
+    refs: list[str] = []
+    for _name, value in model:
+        items = value if isinstance(value, list) else [value]
+        for item in items:
+            if isinstance(item, Cited | Location):
+                refs.append(item.source)
+            if isinstance(item, SpineProgramme):
+                refs.extend(_source_refs(item))
+    return refs
+
+
+# ---- CSV rows -----------------------------------------------------------------------
+
+
+def _split_components(value: Any) -> Any:
+    if value is None or isinstance(value, list):
+        return value or []
+    return [part.strip() for part in str(value).split(";") if part.strip()]
+
+
+Components = Annotated[list[str], BeforeValidator(_split_components)]
+
+
+def _check_components(values: list[str], info: ValidationInfo) -> list[str]:
+    known = _vocab(info, "cost_components")
+    bad = [v for v in values if known and v not in known]
+    if bad:
+        raise ValueError(f"unknown cost components {bad} (see data/vocab/cost_components.yaml)")
+    return values
+
+
+class PriceUse(enum.Enum):
+    ESTIMATE = "estimate"
+    BASELINE = "baseline"
+    CONTEXT = "context"
+
+
+class Provenanced(Model):
+    """Row-level provenance shared by every priced CSV."""
+
+    description: Text
+    source_url: Url = Field(...)
+    as_of: PartialDate = None
+    evidence: str
+
+    @field_validator("evidence")
+    @classmethod
+    def _evidence_known(cls, v: str, info: ValidationInfo) -> str:
+        return _check_vocab(v, info, "evidence_levels", "evidence level")
+
+    @field_validator("source_url")
+    @classmethod
+    def _source_required(cls, v: str | None) -> str:
+        if not v:
+            raise ValueError("every figure needs its source URL")
+        return v
+
+
+class PriceRow(Provenanced):
+    """A published price for the operation, country-level or for one facility."""
+
+    id: Slug
+    country: Country
+    facility_id: Annotated[str | None, BeforeValidator(_blank_to_none)] = None
+    procedure: str
+    use: PriceUse
+    price_low: Money
+    price_high: OptionalMoney = None
+    currency: Currency
+    includes: Components = []
+    excludes: Components = []
+
+    _components = field_validator("includes", "excludes")(_check_components)
+
+    @field_validator("procedure")
+    @classmethod
+    def _procedure_known(cls, v: str, info: ValidationInfo) -> str:
+        return _check_vocab(v, info, "procedures", "procedure")
+
+    @model_validator(mode="after")
+    def _range(self) -> PriceRow:
+        if self.price_high is not None and self.price_high < self.price_low:
+            raise ValueError(f"price_low {self.price_low:g} is above price_high {self.price_high:g}")
+        if set(self.includes) & set(self.excludes):
+            raise ValueError("a component is both included and excluded")
+        return self
+
+
+class Per(enum.Enum):
+    NIGHT = "night"
+    DAY = "day"
+    TRIP = "trip"
+    PERSON = "person"
+    SESSION = "session"
+
+
+class DestinationCostRow(Provenanced):
+    """A unit cost in a destination country (lodging per night, visa per person, ...)."""
+
+    id: Slug
+    country: Country
+    component: str
+    tier: Annotated[
+        Literal["budget", "mid", "premium", "patient", "companion"] | None,
+        BeforeValidator(_blank_to_none),
+    ] = None
+    per: Per
+    low: Money
+    high: OptionalMoney = None
+    currency: Currency
+    method: Annotated[Text | None, BeforeValidator(_blank_to_none)] = None
+
+    @field_validator("component")
+    @classmethod
+    def _component_known(cls, v: str, info: ValidationInfo) -> str:
+        return _check_components([v], info)[0]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> DestinationCostRow:
+        if self.high is not None and self.high < self.low:
+            raise ValueError(f"low {self.low:g} is above high {self.high:g}")
+        if self.evidence == "computed_estimate" and not self.method:
+            raise ValueError("a computed estimate must name its method")
+        return self
+
+
+class OriginRow(Model):
+    id: Slug
+    city: Name
+    country: Country
+    lat: float = Field(ge=-90, le=90, allow_inf_nan=False)
+    lon: float = Field(ge=-180, le=180, allow_inf_nan=False)
+    airport: str = Field(pattern=r"^[A-Z]{3}$")
+    currency: Currency
+    source: Text
+
+
+class RouteRow(Model):
+    origin_airport: str = Field(pattern=r"^[A-Z]{3}$")
+    dest_airport: str = Field(pattern=r"^[A-Z]{3}$")
+    great_circle_km: float = Field(gt=0, le=20_100, allow_inf_nan=False)
+    nonstop_2014: Annotated[Literal["yes", "no"] | None, BeforeValidator(_blank_to_none)] = None
+    method: Text
+    source: Text
+
+
+class FxRow(Model):
+    currency: Currency
+    units_per_usd: float = Field(gt=0, allow_inf_nan=False)
+    as_of: PartialDate = Field(...)
+    source: Text
+    evidence: str
+
+    @field_validator("evidence")
+    @classmethod
+    def _evidence_known(cls, v: str, info: ValidationInfo) -> str:
+        return _check_vocab(v, info, "evidence_levels", "evidence level")
+
+
+# ---- other YAML files ---------------------------------------------------------------
+
+
+class Note(Model):
+    text: Text
+    source: Slug | None = None
+
+
+class Visa(Model):
+    patient: Text | None = None
+    companion: Text | None = None
+    source: Slug | None = None
+
+
+class Destination(Model):
+    currency: Currency
+    visa: Visa = Visa()
+    notes: list[Note] = []
+    sources: dict[Slug, Source] = {}
+
+    @model_validator(mode="after")
+    def _sources_exist(self) -> Destination:
+        refs = {n.source for n in self.notes if n.source} | ({self.visa.source} if self.visa.source else set())
+        missing = sorted(refs - set(self.sources))
+        if missing:
+            raise ValueError(f"cites sources not listed under 'sources': {missing}")
+        return self
+
+
+class NightsRange(Model):
+    low: float = Field(ge=0, le=60, allow_inf_nan=False)
+    high: float = Field(ge=0, le=60, allow_inf_nan=False)
+    source: Slug
+    evidence: str | None = None
+    method: Text | None = None
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> NightsRange:
+        if self.high < self.low:
+            raise ValueError("low is above high")
+        return self
+
+
+class FlyRule(Model):
+    haul: Literal["short", "long", "any"]
+    weeks_low: float = Field(ge=0, le=52)
+    weeks_high: float = Field(ge=0, le=52)
+    note: Text | None = None
+    source: Slug
+
+
+class Clinical(Model):
+    sources: dict[Slug, Source]
+    hospital_nights: dict[Literal["open", "mis"], NightsRange]
+    safe_to_fly: list[FlyRule] = Field(min_length=1)
+
+
+class Metadata(Model):
+    title: Name
+    description: Text
+    license: Text
+    retrieved: PartialDate
+    stale_after_months: int = Field(ge=1, le=240)
+    disclaimer: Text
+
+
+def is_finite(x: float | None) -> bool:
+    return x is not None and math.isfinite(x)
