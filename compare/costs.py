@@ -134,26 +134,91 @@ def distances(ds: Dataset, origin: pd.Series) -> pd.DataFrame:
     return pd.DataFrame({"distance_km": km, "flight_hours": flight_hours(km), "distance_basis": basis})
 
 
-def _price_range(rows: pd.DataFrame, factor: pd.Series) -> tuple[float, float]:
-    low = (rows["price_low"] * factor).min()
-    high = (rows["price_high"].fillna(rows["price_low"]) * factor).max()
+def _price_range(rows: list[dict], to_display: float, fx: dict[str, float]) -> tuple[float, float]:
+    low = min(r["price_low"] * to_display / fx[r["currency"]] for r in rows)
+    high = max(_high(r, "price_low", "price_high") * to_display / fx[r["currency"]] for r in rows)
     return float(low), float(high)
 
 
-def _covered(rows: pd.DataFrame, operation: set[str]) -> set[str]:
-    """Components every one of these prices covers (so none is counted twice)."""
-    sets = [set(inc) if len(inc) else set(operation) for inc in rows["includes"]]
-    covered = set.intersection(*sets) if sets else set()
-    for exc in rows["excludes"]:
-        covered -= set(exc)
-    return covered
+def _high(row: dict, low: str, high: str) -> float:
+    value = row[high]
+    return row[low] if value is None or (isinstance(value, float) and math.isnan(value)) else value
 
 
-def _provenance(rows: pd.DataFrame) -> tuple[str, str | None, str]:
-    urls = "; ".join(dict.fromkeys(rows["source_url"]))
-    dates = [d for d in rows["as_of"] if isinstance(d, str)]
-    evidence = "; ".join(dict.fromkeys(rows["evidence"]))
+def _covered(rows: list[dict], operation: set[str]) -> set[str]:
+    """Components every one of these prices covers (so none is counted twice).
+
+    An operation price is taken to cover the operation itself (surgeon, anaesthesia,
+    theatre, hospital nights) unless it says otherwise; implants and anything else only
+    when the source says so, because "from" prices often leave implants out.
+    """
+    base = operation - {"implants"}
+    sets = [(base | set(r["includes"])) - set(r["excludes"]) for r in rows]
+    return set.intersection(*sets) if sets else set()
+
+
+def _provenance(rows: list[dict]) -> tuple[str, str | None, str]:
+    urls = "; ".join(dict.fromkeys(r["source_url"] for r in rows))
+    dates = [r["as_of"] for r in rows if isinstance(r["as_of"], str)]
+    evidence = "; ".join(dict.fromkeys(r["evidence"] for r in rows))
     return urls, (max(dates) if dates else None), evidence
+
+
+def _records(df: pd.DataFrame) -> list[dict]:
+    return [] if df.empty else df.to_dict("records")
+
+
+def _unit_component(cid: str, rows: list[dict], scenario: Scenario, st: Stay, to_display: float, fx) -> tuple:
+    """(low, high, status, basis, rows used) of one destination component, or a missing marker."""
+    travellers = 2 if scenario.companion else 1
+    if cid == "lodging":
+        rows = [r for r in rows if r["tier"] == scenario.lodging_tier]
+    if cid == "visa":
+        rows = [r for r in rows if r["tier"] in (("patient", "companion") if scenario.companion else ("patient",))]
+    if not rows:
+        return math.nan, math.nan, Status.MISSING, "not reported for this destination", rows
+    # Several rows for the same tier are alternative figures for one cost: take
+    # their range. Different tiers (the patient's and the companion's visa) add up.
+    by_tier: dict[str | None, tuple[float, float]] = {}
+    bases: list[str] = []
+    estimated = False
+    for row in rows:
+        f = to_display / fx[row["currency"]]
+        lo, hi = row["low"] * f, _high(row, "low", "high") * f
+        per = row["per"]
+        if per == "night" and cid == "hospital_stay":
+            n_lo, n_hi, what = st.hospital_low, st.hospital_high, "hospital nights"
+        elif per in ("night", "day"):
+            n_lo, n_hi, what = st.recovery_low, st.recovery_high, "recovery days"
+        elif per == "person" and cid != "visa":
+            n_lo = n_hi = travellers
+            what = "travellers"
+        else:
+            n_lo = n_hi = 1
+            what = ""
+        if per == "session":
+            bases.append(f"priced per session ({lo:,.0f}–{hi:,.0f}); number of sessions not known")
+            continue
+        if what:
+            estimated = True
+            bases.append(f"{lo:,.0f}–{hi:,.0f} per {per} × {n_lo:g}–{n_hi:g} {what}")
+            lo, hi = lo * n_lo, hi * n_hi
+        if row["evidence"] == "computed_estimate":
+            estimated = True
+            bases.append(str(row["method"]))
+        tier = row["tier"] if isinstance(row["tier"], str) else None
+        prev_lo, prev_hi = by_tier.get(tier, (math.inf, -math.inf))
+        by_tier[tier] = (min(prev_lo, lo), max(prev_hi, hi))
+    low_sum = sum(lo for lo, _ in by_tier.values()) if by_tier else math.nan
+    high_sum = sum(hi for _, hi in by_tier.values()) if by_tier else math.nan
+    if len(rows) > len(by_tier) and by_tier:
+        bases.append(f"range of {len(rows)} published figures")
+    if cid == "visa" and scenario.companion and "companion" not in {r["tier"] for r in rows}:
+        bases.append("companion's visa fee not reported")
+    if math.isnan(low_sum):
+        return math.nan, math.nan, Status.MISSING, "; ".join(bases), rows
+    status = Status.ESTIMATED if estimated else Status.PUBLISHED
+    return low_sum, high_sum, status, "; ".join(bases) or "published figure", rows
 
 
 def trip_components(ds: Dataset, scenario: Scenario) -> pd.DataFrame:
@@ -168,14 +233,24 @@ def trip_components(ds: Dataset, scenario: Scenario) -> pd.DataFrame:
     operation = {c for c, v in components.items() if v.phase is schema.Phase.OPERATION}
     travellers = 2 if scenario.companion else 1
     st = stay(ds, scenario)
-    prices = ds.prices
-    if not prices.empty:
-        prices = prices[(prices["use"] == "estimate") & prices["procedure"].isin([scenario.procedure, "lumbar_fusion"])]
-        factor_all = to_display / prices["currency"].map(fx)
-    unit = ds.destination_costs
+    by_facility: dict[str, list[dict]] = {}
+    by_country: dict[str, list[dict]] = {}
+    for r in _records(ds.prices):
+        if r["use"] != "estimate" or r["procedure"] not in (scenario.procedure, "lumbar_fusion"):
+            continue
+        if isinstance(r["facility_id"], str):
+            by_facility.setdefault(r["facility_id"], []).append(r)
+        else:
+            by_country.setdefault(r["country"], []).append(r)
+    units: dict[tuple[str, str], list[dict]] = {}
+    for r in _records(ds.destination_costs):
+        units.setdefault((r["country"], r["component"]), []).append(r)
+    unit_memo: dict[tuple[str, str], tuple] = {}
     rows: list[dict] = []
 
-    for fid, fac in ds.facilities.iterrows():
+    for fid, country, country_label in zip(
+        ds.facilities.index, ds.facilities["country"], ds.facilities["country_name"], strict=True
+    ):
 
         def add(component, low, high, status, basis, src=None, as_of=None, evidence=None, *, fid=fid):
             label = components[component].label if component in components else "Operation (published price)"
@@ -196,23 +271,17 @@ def trip_components(ds: Dataset, scenario: Scenario) -> pd.DataFrame:
                 }
             )
 
+        own = by_facility.get(fid, [])
+        chosen, status = (own, Status.QUOTED) if own else (by_country.get(country, []), Status.PUBLISHED)
         covered: set[str] = set()
-        if not prices.empty:
-            own = prices[prices["facility_id"] == fid]
-            country = prices[prices["facility_id"].isna() & (prices["country"] == fac["country"])]
-            chosen, status = (own, Status.QUOTED) if len(own) else (country, Status.PUBLISHED)
-        else:
-            chosen, status = pd.DataFrame(), Status.MISSING
-        if len(chosen):
-            low, high = _price_range(chosen, factor_all.loc[chosen.index])
+        if chosen:
+            low, high = _price_range(chosen, to_display, fx)
             covered = _covered(chosen, operation)
             url, as_of, evidence = _provenance(chosen)
-            specific = (chosen["procedure"] == scenario.procedure).all()
+            specific = all(r["procedure"] == scenario.procedure for r in chosen)
             what = "this variant" if specific else "lumbar fusion, variant not stated"
             scope = (
-                "this facility"
-                if status is Status.QUOTED
-                else f"{len(chosen)} published figure(s) for {fac['country_name']}"
+                "this facility" if status is Status.QUOTED else f"{len(chosen)} published figure(s) for {country_label}"
             )
             add(
                 PACKAGE,
@@ -225,76 +294,24 @@ def trip_components(ds: Dataset, scenario: Scenario) -> pd.DataFrame:
                 evidence,
             )
         else:
-            add(PACKAGE, math.nan, math.nan, Status.MISSING, f"no published price for {fac['country_name']}")
+            add(PACKAGE, math.nan, math.nan, Status.MISSING, f"no published price for {country_label}")
 
-        here = unit[unit["country"] == fac["country"]] if not unit.empty else unit
-        for cid, _comp in components.items():
+        for cid in components:
             if cid in covered:
                 add(cid, 0.0, 0.0, Status.INCLUDED, "included in the operation price")
-                continue
-            if cid == "flights":
+            elif cid == "flights":
                 if scenario.flight_fare is not None:
                     fare = scenario.flight_fare * travellers
                     add(cid, fare, fare, Status.ENTERED, f"your fare × {travellers} traveller(s)")
                 else:
                     add(cid, math.nan, math.nan, Status.MISSING, "no airfare data exists; enter your fare")
-                continue
-            candidates = here[here["component"] == cid] if len(here) else here
-            if cid == "lodging":
-                candidates = candidates[candidates["tier"] == scenario.lodging_tier] if len(candidates) else candidates
-            if cid == "visa" and len(candidates):
-                candidates = candidates[
-                    candidates["tier"].isin(["patient", "companion"] if scenario.companion else ["patient"])
-                ]
-            if not len(candidates):
-                add(cid, math.nan, math.nan, Status.MISSING, "not reported for this destination")
-                continue
-            low_sum = high_sum = 0.0
-            bases = []
-            estimated = False
-            for _, row in candidates.iterrows():
-                f = to_display / fx[row["currency"]]
-                lo = row["low"] * f
-                hi = (row["high"] if not pd.isna(row["high"]) else row["low"]) * f
-                per = row["per"]
-                if per == "night" and cid == "hospital_stay":
-                    n_lo, n_hi, what = st.hospital_low, st.hospital_high, "hospital nights"
-                elif per in ("night", "day"):
-                    n_lo, n_hi, what = st.recovery_low, st.recovery_high, "recovery days"
-                elif per == "person" and cid != "visa":
-                    n_lo = n_hi = travellers
-                    what = "travellers"
-                else:
-                    n_lo = n_hi = 1
-                    what = ""
-                if per == "session":
-                    bases.append(f"priced per session ({lo:,.0f}–{hi:,.0f}); number of sessions not known")
-                    lo = hi = math.nan
-                elif what:
-                    estimated = True
-                    bases.append(f"{lo:,.0f}–{hi:,.0f} per {per} × {n_lo:g}–{n_hi:g} {what}")
-                    lo, hi = lo * n_lo, hi * n_hi
-                if row["evidence"] == "computed_estimate":
-                    estimated = True
-                    bases.append(str(row["method"]))
-                low_sum += lo
-                high_sum += hi
-            url, as_of, evidence = _provenance(candidates)
-            if cid == "visa" and scenario.companion and "companion" not in set(candidates["tier"]):
-                bases.append("companion's visa fee not reported")
-            if math.isnan(low_sum):
-                add(cid, math.nan, math.nan, Status.MISSING, "; ".join(bases), url, as_of, evidence)
             else:
-                add(
-                    cid,
-                    low_sum,
-                    high_sum,
-                    Status.ESTIMATED if estimated else Status.PUBLISHED,
-                    "; ".join(bases) or "published figure",
-                    url,
-                    as_of,
-                    evidence,
-                )
+                key = (country, cid)
+                if key not in unit_memo:
+                    unit_memo[key] = _unit_component(cid, units.get(key, []), scenario, st, to_display, fx)
+                low, high, status_, basis, used = unit_memo[key]
+                url, as_of, evidence = _provenance(used) if used else (None, None, None)
+                add(cid, low, high, status_, basis, url, as_of, evidence)
     return pd.DataFrame.from_records(rows, columns=COMPONENT_COLUMNS)
 
 
@@ -340,7 +357,16 @@ def home_baseline(ds: Dataset, scenario: Scenario, origin_country: str) -> dict 
     if not len(rows):
         return None
     fx = dict(zip(ds.fx["currency"], ds.fx["units_per_usd"], strict=True))
-    factor = rate(ds, scenario.currency) / rows["currency"].map(fx)
-    low, high = _price_range(rows, factor)
-    url, as_of, evidence = _provenance(rows)
-    return {"low": low, "high": high, "n_figures": len(rows), "source_url": url, "as_of": as_of, "evidence": evidence}
+    records = [r for r in _records(rows) if r["currency"] in fx]
+    if not records:
+        return None
+    low, high = _price_range(records, rate(ds, scenario.currency), fx)
+    url, as_of, evidence = _provenance(records)
+    return {
+        "low": low,
+        "high": high,
+        "n_figures": len(records),
+        "source_url": url,
+        "as_of": as_of,
+        "evidence": evidence,
+    }

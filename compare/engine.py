@@ -121,6 +121,26 @@ def criteria_frame(ds: Dataset, scenario: Scenario) -> tuple[pd.DataFrame, pd.Da
     return df, components, origin.to_dict()
 
 
+def frame_key(scenario: Scenario) -> str:
+    """The part of a scenario that ``criteria_frame`` depends on (not weights or filters)."""
+    return (
+        scenario.model_dump_json(
+            include={
+                "origin",
+                "currency",
+                "procedure",
+                "companion",
+                "lodging_tier",
+                "recovery_days",
+                "flight_fare",
+                "wanted",
+            }
+        )
+        + "|"
+        + ",".join(scenario.filters.languages)
+    )
+
+
 def rank(
     ds: Dataset,
     scenario: Scenario,
@@ -129,16 +149,18 @@ def rank(
     samples: int = 10_000,
     concentration: float = 10.0,
     seed: int = 0,
+    frame: tuple[pd.DataFrame, pd.DataFrame, dict] | None = None,
 ) -> Ranking:
     """Filter, score, rank and explain every facility for one scenario.
 
     Raises ``ValueError`` for a scenario the data cannot answer (unknown origin or
     currency, all weights zero); an over-strict filter gives an empty ranking with a
-    message instead.
+    message instead. ``frame`` reuses a ``criteria_frame`` computed for a scenario with
+    the same ``frame_key`` (the dashboard caches it across weight changes).
     """
     if scenario.procedure not in ds.vocab["procedures"]:
         raise ValueError(f"unknown procedure {scenario.procedure!r}; choose one of {sorted(ds.vocab['procedures'])}")
-    df, components, origin = criteria_frame(ds, scenario)
+    df, components, origin = frame if frame is not None else criteria_frame(ds, scenario)
     kept, report = apply_filters(df, scenario.filters)
     stay = costs.stay(ds, scenario)
     baseline = costs.home_baseline(ds, scenario, origin["country"])

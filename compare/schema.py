@@ -207,7 +207,7 @@ class BoolFact(Cited):
 class CountFact(Cited):
     value: Count
     year: int | None = Field(default=None, ge=1900, le=2100)
-    period: str | None = Field(default=None, pattern=r"^\d{4}(-\d{4})?$")
+    period: Text | None = Field(default=None, max_length=80)
 
 
 class Accreditation(Cited):

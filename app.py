@@ -1,0 +1,31 @@
+"""Spinal fusion abroad: compare hospitals, the whole trip's cost, and how sure the ranking is.
+
+A thin layer over the engine in ``compare/``: widgets in, engine calls, render out.
+"""
+
+import streamlit as st
+
+from app_pages import common
+
+st.set_page_config(page_title="Spinal fusion abroad", page_icon=":material/compare_arrows:", layout="wide")
+
+ds = common.session_dataset()
+scenario = common.sidebar(ds)
+st.session_state["_scenario"] = scenario
+
+pages = st.navigation(
+    [
+        st.Page(
+            "app_pages/compare_page.py",
+            title="Compare",
+            icon=":material/leaderboard:",
+            url_path="compare",
+            default=True,
+        ),
+        st.Page("app_pages/facility_page.py", title="Facility", icon=":material/local_hospital:", url_path="facility"),
+        st.Page("app_pages/data_page.py", title="Data & sources", icon=":material/fact_check:", url_path="data"),
+        st.Page("app_pages/method_page.py", title="Method", icon=":material/menu_book:", url_path="method"),
+    ]
+)
+pages.run()
+common.footer(ds)

@@ -1,0 +1,273 @@
+"""Compare: the ranked options, the whole-trip cost, charts, and how sure the ranking is."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages.common import DISCLAIMER, current_ranking, money, money_range, plain, session_dataset
+from compare import charts, criteria, export
+from compare.cli import ranking_table
+
+VIEWS = ["Cost vs score", "Cost breakdown", "Map", "Side by side", "Why this rank", "Robustness"]
+
+
+def _badges(row) -> str:
+    marks = []
+    if row["has_international_accreditation"]:
+        marks.append("Intl accredited")
+    if row["minimally_invasive"]:
+        marks.append("MIS")
+    if row["robotic"]:
+        marks.append("Robot")
+    if row["navigation"]:
+        marks.append("Navigation")
+    return " · ".join(marks) or "none reported"
+
+
+def _display_table(table, components, currency):
+    price = components[components["component"] == "operation_package"].set_index("facility_id")
+    view = table.assign(
+        trip=[money_range(lo, hi, currency) for lo, hi in zip(table["total_low"], table["total_high"], strict=True)],
+        badges=table.apply(_badges, axis=1),
+        price_status=price["status"].reindex(table.index),
+        price_evidence=price["evidence"].reindex(table.index).fillna("—"),
+        price_as_of=price["as_of"].reindex(table.index).fillna("undated"),
+        price_source=price["source_url"]
+        .reindex(table.index)
+        .map(lambda s: s.split("; ")[0] if isinstance(s, str) else None),
+        not_reported=table["missing_criteria"].map(
+            lambda m: ", ".join(criteria.BY_ID[c].label.lower() for c in m) or "—"
+        ),
+        volume_shown=table["annual_spine_surgeries"],
+        flight=table["flight_hours"],
+    )
+    return view
+
+
+def render() -> None:
+    ds = session_dataset()
+    scenario = st.session_state["_scenario"]
+    st.title("Spinal fusion abroad")
+    st.caption(DISCLAIMER)
+
+    robust = st.toggle(
+        "Show how sure the ranking is (10,000 weight samples)",
+        key="robust",
+        bind="query-params",
+        help="Re-ranks under weights drawn around yours; adds P(rank 1) and P(top 3).",
+    )
+    confidence = 10.0
+    if robust:
+        confidence = float(
+            st.select_slider(
+                "How sure are you of your weights?",
+                [2, 5, 10, 25, 50, 100],
+                value=10,
+                key="certainty",
+                bind="query-params",
+                help="Low = weights could be quite different; high = close to what you set.",
+            )
+        )
+    try:
+        result = current_ranking(ds, scenario, sensitivity=robust, concentration=confidence)
+    except ValueError as exc:
+        st.error(f"This scenario cannot be ranked: {exc}")
+        st.stop()
+
+    currency = scenario.currency
+    if result.empty:
+        st.info(result.message or "No options match these filters.", icon=":material/filter_alt_off:")
+        st.dataframe(
+            result.filter_report,
+            hide_index=True,
+            column_config={"filter": None, "label": "Filter", "removed": "Removed", "remaining": "Left after it"},
+        )
+        st.stop()
+
+    table = result.table
+    with st.container(horizontal=True):
+        st.metric("Options shown", f"{len(table)} of {result.candidates}", border=True)
+        st.metric(
+            "On the Pareto front",
+            int(table["pareto"].sum()),
+            border=True,
+            help="No other option is both cheaper and better on the other criteria.",
+        )
+        st.metric("Cheapest whole trip", money(table["total_low"].min(), currency), border=True)
+        st.metric("Median whole trip (midpoint)", money(table["cost"].median(), currency), border=True)
+        if result.baseline:
+            b = result.baseline
+            st.metric(
+                f"Versus at home ({result.origin['country']})",
+                money_range(b["low"], b["high"], currency),
+                border=True,
+                help=f"{b['n_figures']} published figure(s) for the operation in your country; evidence: {b['evidence']}.",
+            )
+    st.caption(
+        f"Whole-trip costs are ranges in {currency}; components no source reports are *not counted* "
+        f"and are listed per option. Stay: {plain(result.stay.basis)}."
+    )
+    removed = [r for r in result.filter_report if r["removed"]]
+    if removed:
+        st.caption("Filters removed: " + "; ".join(f"{plain(r['label'])}: {r['removed']}" for r in removed))
+
+    view = _display_table(table, result.components, currency)
+    columns = [
+        "rank",
+        "name",
+        "country_name",
+        "city",
+        "score",
+        "trip",
+        "badges",
+        "volume_shown",
+        "flight",
+        "confidence",
+        "price_status",
+        "price_evidence",
+        "price_as_of",
+        "not_reported",
+        "pareto",
+        "price_source",
+    ]
+    config = {
+        "rank": st.column_config.NumberColumn("#", width="small"),
+        "name": st.column_config.TextColumn("Facility", pinned=True),
+        "country_name": "Country",
+        "city": "City",
+        "score": st.column_config.ProgressColumn(
+            "Score",
+            min_value=0.0,
+            max_value=1.0,
+            format="%.2f",
+            help="Weighted score of the criteria you weighted (1 = best possible).",
+        ),
+        "trip": st.column_config.TextColumn("Whole trip", help="Low–high range of the components the sources report."),
+        "badges": "Offers",
+        "volume_shown": st.column_config.NumberColumn("Spine ops/yr", format="%d", help="Blank = not reported."),
+        "flight": st.column_config.NumberColumn(
+            "Flight h (est.)", format="%.1f", help="Great-circle distance ÷ 800 km/h + 1 h; not a schedule."
+        ),
+        "confidence": st.column_config.ProgressColumn("Data confidence", min_value=0.0, max_value=1.0, format="%.2f"),
+        "price_status": "Price basis",
+        "price_evidence": "Evidence",
+        "price_as_of": "Price as of",
+        "not_reported": "Not reported",
+        "pareto": st.column_config.CheckboxColumn("Pareto"),
+        "price_source": st.column_config.LinkColumn("Price source", display_text="source"),
+    }
+    if "p_rank1" in table:
+        view = view.assign(p_rank1=table["p_rank1"], p_top3=table["p_top3"])
+        columns[5:5] = ["p_rank1", "p_top3"]
+        config["p_rank1"] = st.column_config.NumberColumn("P(rank 1)", format="percent")
+        config["p_top3"] = st.column_config.NumberColumn("P(top 3)", format="percent")
+    event = st.dataframe(
+        view,
+        key="ranking",
+        hide_index=True,
+        on_select="rerun",
+        selection_mode="multi-row",
+        column_order=columns,
+        column_config=config,
+        width="stretch",
+    )
+    picked = list(view.index[event.selection.rows]) if event and event.selection.rows else []
+    st.caption("Select rows to compare them side by side and see why they rank where they do.")
+
+    # Files are built only when a button is clicked, so reruns don't pay for them.
+    with st.container(horizontal=True):
+        st.download_button(
+            "Download ranking (CSV)",
+            lambda: export.to_csv_bytes(ranking_table(result)),
+            file_name="spinal-fusion-ranking.csv",
+            mime="text/csv",
+            icon=":material/download:",
+            key="dl_csv",
+        )
+        st.download_button(
+            "Download ranking (Excel)",
+            lambda: export.to_xlsx_bytes({"ranking": ranking_table(result)}),
+            file_name="spinal-fusion-ranking.xlsx",
+            icon=":material/table:",
+            key="dl_xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        st.download_button(
+            "Save scenario (YAML)",
+            scenario.to_yaml().encode("utf-8"),
+            file_name="scenario.yaml",
+            mime="application/x-yaml",
+            icon=":material/save:",
+            key="dl_scenario",
+        )
+
+    names = table["name"]
+    focus = picked or list(table.index[:3])
+    # One view at a time: only the chosen chart is built on each rerun.
+    view_name = st.segmented_control("View", VIEWS, key="view", bind="query-params", default=VIEWS[0]) or VIEWS[0]
+    if view_name == "Cost vs score":
+        st.plotly_chart(charts.pareto_scatter(table, currency), key="pareto_chart", width="stretch")
+        st.caption(
+            "Bars show each option's low–high whole-trip range. Blue points are on the Pareto front of cost "
+            "versus the other criteria. Options with no published price are not plotted."
+        )
+    elif view_name == "Cost breakdown":
+        shown = focus if picked else list(table.index[:10])
+        comp = result.components[result.components["facility_id"].isin(shown)]
+        st.plotly_chart(charts.cost_breakdown(comp, names, currency), key="breakdown_chart", width="stretch")
+        missing = comp[comp["status"] == "missing"].groupby("facility_id")["label"].agg(", ".join)
+        for fid in shown:
+            st.caption(f"**{plain(names[fid])}**: not reported — {plain(missing.get(fid, 'nothing'))}")
+    elif view_name == "Map":
+        st.plotly_chart(charts.facility_map(table, result.origin), key="map_chart", width="stretch")
+    elif view_name == "Side by side":
+        if len(focus) > 5:
+            st.warning("Showing the first five selected options.")
+        st.plotly_chart(charts.side_by_side(table, focus[:5], scenario.weights), key="side_chart", width="stretch")
+        detail = table.loc[
+            focus[:5],
+            [
+                "name",
+                "country_name",
+                "total_low",
+                "total_high",
+                "accreditations",
+                "annual_spine_surgeries",
+                "techniques",
+                "technologies",
+                "languages",
+                "score",
+            ],
+        ]
+        detail = detail.set_index("name").T.astype(str)
+        st.dataframe(
+            detail.replace({"nan": "not reported", "None": "not reported", "[]": "none found"}),
+            key="side_table",
+            width="stretch",
+        )
+    elif view_name == "Why this rank":
+        st.plotly_chart(charts.contributions(table, focus), key="why_chart", width="stretch")
+        top = table.loc[focus[0]]
+        parts = sorted(((top[f"contrib_{c.id}"], c.label) for c in criteria.CRITERIA), reverse=True)
+        st.write(
+            f"**{plain(top['name'])}** ranks #{int(top['rank'])} with score {top['score']:.2f}. "
+            "Biggest contributions: " + ", ".join(f"{plain(label)} {v:.2f}" for v, label in parts[:3] if v > 0) + "."
+        )
+        if top["missing_criteria"]:
+            st.write(
+                "Not reported (treated by your missing-data policy): "
+                + ", ".join(criteria.BY_ID[c].label.lower() for c in top["missing_criteria"])
+                + "."
+            )
+    elif "p_rank1" not in table:
+        st.info("Turn on “Show how sure the ranking is” above to sample 10,000 weightings around yours.")
+    else:
+        st.plotly_chart(charts.robustness(table), key="robust_chart", width="stretch")
+        se = float(table["p_rank1_se"].max())
+        st.caption(
+            f"Weights drawn from a Dirichlet distribution centred on yours (concentration {confidence:g} per "
+            f"criterion), 10,000 samples, seed 0. Monte-Carlo standard error ≤ {se:.3f}."
+        )
+
+
+render()

@@ -1,0 +1,131 @@
+"""Data & sources: validation report, freshness, evidence mix, sources, and your own uploads."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from app_pages.common import plain, session_dataset
+from compare import charts, uploads
+
+
+def _report(problems) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {"severity": p.severity.value, "file": p.file, "line": p.line, "field": p.field, "message": p.message}
+            for p in problems
+        ],
+        columns=["severity", "file", "line", "field", "message"],
+    )
+
+
+def render() -> None:
+    ds = session_dataset()
+    st.title("Data & sources")
+    facts = ds.facts
+    with st.container(horizontal=True):
+        st.metric("Facilities", len(ds.facilities), border=True)
+        st.metric("Countries", ds.facilities["country"].nunique() if len(ds.facilities) else 0, border=True)
+        st.metric("Price figures", len(ds.prices), border=True)
+        stale_share = float(facts["stale"].mean()) if len(facts) else 0.0
+        undated_share = float(facts["undated"].mean()) if len(facts) else 0.0
+        st.metric("Facts older than 24 months", f"{stale_share:.0%}", border=True)
+        st.metric("Facts with no date", f"{undated_share:.0%}", border=True)
+
+    st.subheader("Validation report")
+    report = _report(ds.problems)
+    errors = int((report["severity"] == "error").sum())
+    if errors:
+        st.error(f"{errors} record(s) failed validation and were left out; everything else loaded.")
+    else:
+        st.success("All records passed validation.")
+    st.dataframe(report, hide_index=True, width="stretch", key="validation_report")
+    st.caption(
+        "Warnings mark stale figures (older than 24 months): shown, but treat with care. "
+        "Run `python -m compare validate data` for the same report on the command line."
+    )
+
+    if len(facts):
+        labels = {k: v.label for k, v in ds.vocab["evidence_levels"].items()}
+        st.plotly_chart(charts.evidence_mix(facts, labels), key="evidence_chart", width="stretch")
+
+    st.subheader("Sources")
+    src = (
+        facts.groupby(["source_url", "evidence"], dropna=False)
+        .agg(facts=("field", "count"), facilities=("facility_id", "nunique"), as_of=("as_of", "max"))
+        .reset_index()
+    )
+    st.dataframe(
+        src.sort_values("facts", ascending=False),
+        hide_index=True,
+        width="stretch",
+        key="sources",
+        column_config={
+            "source_url": st.column_config.LinkColumn("Source"),
+            "evidence": "Evidence",
+            "facts": "Facts",
+            "facilities": "Facilities",
+            "as_of": "Latest date",
+        },
+    )
+    st.dataframe(
+        ds.prices[
+            [
+                "id",
+                "country",
+                "facility_id",
+                "procedure",
+                "use",
+                "price_low",
+                "price_high",
+                "currency",
+                "description",
+                "as_of",
+                "evidence",
+                "source_url",
+            ]
+        ],
+        hide_index=True,
+        width="stretch",
+        key="prices",
+        column_config={"source_url": st.column_config.LinkColumn("Source", display_text="source")},
+    )
+
+    st.subheader("Add your own data (this session only)")
+    st.caption(
+        f"A facility file (.yaml, same format as data/facilities/) or price quotes (.csv, same columns as "
+        f"data/prices/procedure_prices.csv), up to {uploads.MAX_UPLOAD_BYTES // 1024} KB. It is checked first; "
+        "a file with any problem changes nothing. Nothing is stored on the server."
+    )
+    upload = st.file_uploader("Upload a facility YAML or a price CSV", type=["yaml", "yml", "csv"], key="upload")
+    if upload is not None:
+        raw = upload.getvalue()
+        token = (upload.name, len(raw), hash(raw))
+        if st.session_state.get("_last_upload") != token:
+            st.session_state["_last_upload"] = token
+            updated, problems = uploads.add_upload(ds, upload.name, raw)
+            if updated is None:
+                st.session_state["_upload_result"] = ("error", plain(upload.name), problems)
+            else:
+                st.session_state.setdefault("uploads", []).append((upload.name, raw))
+                st.session_state["_upload_result"] = ("ok", plain(upload.name), problems)
+                st.rerun()
+    result = st.session_state.get("_upload_result")
+    if result:
+        kind, name, problems = result
+        if kind == "error":
+            st.error(f"{name} was not added. Fix these problems and upload it again:")
+        else:
+            st.success(f"{name} was added for this session.")
+        if problems:
+            st.dataframe(_report(problems), hide_index=True, width="stretch", key="upload_report")
+    added = st.session_state.get("uploads", [])
+    if added:
+        st.write("Your uploads in this session: " + ", ".join(plain(n) for n, _ in added))
+        if st.button("Remove my uploads", key="clear_uploads"):
+            st.session_state["uploads"] = []
+            st.session_state.pop("_upload_result", None)
+            st.rerun()
+
+
+render()

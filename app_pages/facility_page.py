@@ -1,0 +1,135 @@
+"""Facility: everything known about one facility, every figure with its source."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from app_pages.common import current_ranking, money_range, not_reported, plain, session_dataset
+from compare import costs
+
+
+def render() -> None:
+    ds = session_dataset()
+    scenario = st.session_state["_scenario"]
+    if ds.facilities.empty:
+        st.info("No facilities loaded.")
+        st.stop()
+    ids = list(ds.facilities.sort_values("name").index)
+    names = ds.facilities["name"]
+    fid = st.selectbox(
+        "Facility",
+        ids,
+        key="facility",
+        bind="query-params",
+        format_func=lambda i: (
+            f"{names[i]} — {ds.facilities.loc[i, 'city'] or 'city not reported'}, "
+            f"{ds.facilities.loc[i, 'country_name']}"
+        ),
+    )
+    fac = ds.facilities.loc[fid]
+    record = ds.facility_records[fid]
+    st.title(plain(fac["name"]))
+    st.caption(f"{plain(not_reported(fac['city']))}, {plain(fac['country_name'])} · file `{ds.facility_files[fid]}`")
+    st.text(fac["summary"])
+
+    with st.container(horizontal=True):
+        st.metric(
+            "International accreditation",
+            "yes" if fac["has_international_accreditation"] else "none found",
+            border=True,
+        )
+        st.metric(
+            "Spine operations a year",
+            not_reported(None if pd.isna(fac["annual_spine_surgeries"]) else f"{fac['annual_spine_surgeries']:,.0f}"),
+            border=True,
+        )
+        st.metric("Robot", not_reported(fac["robot_models"]), border=True)
+        st.metric(
+            "International office",
+            {True: "yes", False: "no"}.get(fac["international_office"], "not reported"),
+            border=True,
+        )
+
+    st.subheader("Every figure and its source")
+    facts = ds.facts[ds.facts["facility_id"] == fid].copy()
+    facts["age"] = facts.apply(
+        lambda r: "undated" if r["undated"] else ("stale (over 24 months)" if r["stale"] else "current"), axis=1
+    )
+    st.dataframe(
+        facts[["field", "value", "evidence", "as_of", "age", "source_url"]].astype({"value": str}),
+        hide_index=True,
+        width="stretch",
+        key="facility_facts",
+        column_config={
+            "field": "Figure",
+            "value": "Value",
+            "evidence": "Evidence",
+            "as_of": "As of",
+            "age": "Freshness",
+            "source_url": st.column_config.LinkColumn("Source"),
+        },
+    )
+    known = set(facts["field"])
+    unknown = [
+        label
+        for key, label in (
+            ("annual_spine_surgeries", "Spine operations a year"),
+            ("spine_surgeons", "Spine surgeons"),
+            ("languages", "Languages"),
+            ("international_office", "International patient office"),
+            ("accreditation", "Accreditation"),
+            ("technology", "Robots, navigation, imaging"),
+            ("technique", "Techniques"),
+            ("fusion_rate", "Reported outcomes"),
+        )
+        if key not in known
+    ]
+    if unknown:
+        st.caption("Not reported by any source we found: " + ", ".join(unknown) + ".")
+
+    st.subheader(f"Cost for your scenario ({scenario.currency})")
+    try:
+        result = current_ranking(ds, scenario)
+        comp = result.components[result.components["facility_id"] == fid]
+        if comp.empty:  # filtered out of the ranking: compute its costs anyway
+            comp = costs.trip_components(ds, scenario)
+            comp = comp[comp["facility_id"] == fid]
+            st.caption("This facility is filtered out of your current ranking; its costs are shown anyway.")
+    except ValueError as exc:
+        st.error(str(exc))
+        st.stop()
+    view = comp.assign(
+        range=[
+            money_range(lo, hi, scenario.currency) if s not in ("included",) else "included"
+            for lo, hi, s in zip(comp["low"], comp["high"], comp["status"], strict=True)
+        ]
+    )
+    st.dataframe(
+        view[["label", "phase", "range", "status", "basis", "evidence", "as_of", "source_url"]],
+        hide_index=True,
+        width="stretch",
+        key="facility_costs",
+        column_config={
+            "label": "Component",
+            "phase": "Phase",
+            "range": "Range",
+            "status": "Status",
+            "basis": "How it was worked out",
+            "evidence": "Evidence",
+            "as_of": "As of",
+            "source_url": st.column_config.LinkColumn("Source", display_text="source"),
+        },
+    )
+    dest = ds.destinations.get(record.country)
+    if dest is not None:
+        st.subheader("Travel to this country")
+        st.text(
+            f"Patient visa: {dest.visa.patient or 'not reported'}\nCompanion visa: {dest.visa.companion or 'not reported'}"
+        )
+        for note in dest.notes:
+            src = dest.sources.get(note.source) if note.source else None
+            st.text(f"• {note.text}" + (f"  (source: {src.url or src.citation})" if src else ""))
+
+
+render()
