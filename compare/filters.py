@@ -14,8 +14,8 @@ Rule = Callable[[pd.DataFrame], pd.Series]
 
 def _has_all(wanted: list[str]) -> Rule:
     def rule(df: pd.DataFrame) -> pd.Series:
-        offered = df["techniques"].map(set) | df["technologies"].map(set)
-        return offered.map(lambda s: set(wanted) <= s)
+        offered = [set(a) | set(b) for a, b in zip(df["techniques"], df["technologies"], strict=True)]
+        return pd.Series([set(wanted) <= s for s in offered], index=df.index, dtype=bool)
 
     return rule
 

@@ -1,0 +1,237 @@
+"""The real dashboard through Streamlit's AppTest (server-side script runs, no browser)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+PAGES = [
+    "app_pages/compare_page.py",
+    "app_pages/facility_page.py",
+    "app_pages/data_page.py",
+    "app_pages/method_page.py",
+]
+
+
+def ranking(at: AppTest):
+    return at.dataframe(key="ranking").value
+
+
+def frame_with(at: AppTest, *columns: str, last: bool = False):
+    """The first (or last) dataframe showing all these columns (only selectable tables have keys)."""
+    for element in reversed(at.dataframe) if last else at.dataframe:
+        value = element.value
+        if set(columns) <= set(value.columns):
+            return value
+    raise AssertionError(f"no dataframe with columns {columns}")
+
+
+def fresh(**query) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update(query)
+    return at.run()
+
+
+@pytest.fixture(scope="module")
+def base() -> AppTest:
+    at = fresh()
+    assert not at.exception
+    return at
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs(page):
+    at = fresh()
+    at.switch_page(page).run()
+    assert not at.exception
+    assert not at.error
+
+
+def test_compare_page_shows_a_ranking_with_costs_and_sources(base):
+    table = ranking(base)
+    assert len(table) > 40
+    assert list(table["rank"]) == list(range(1, len(table) + 1))
+    assert table["score"].is_monotonic_decreasing
+    assert table["trip"].str.contains("USD").any()
+    assert table["price_source"].dropna().str.startswith("http").all()
+    labels = [m.label for m in base.metric]
+    assert {"Options shown", "On the Pareto front", "Cheapest whole trip"} <= set(labels)
+    assert {b.label for b in base.download_button} >= {
+        "Download ranking (CSV)",
+        "Download ranking (Excel)",
+        "Save scenario (YAML)",
+    }
+
+
+def test_weight_change_reorders_the_ranking():
+    at = fresh()
+    before = list(ranking(at)["name"])
+    for c in ["cost", "accreditation", "volume", "technology", "outcomes", "services", "confidence"]:
+        at.slider(key=f"w_{c}").set_value(0)
+    at.slider(key="w_travel").set_value(10).run()
+    after = ranking(at)
+    assert not at.exception
+    assert list(after["name"]) != before
+    # Only travel counts now: the order must follow the distance from New York.
+    assert after["flight"].dropna().is_monotonic_increasing
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("countries", ["TH", "IN"]),
+        ("accreditation", "international"),
+        ("techniques", ["robotic_guidance"]),
+        ("min_volume", 1000),
+        ("budget", 12000.0),
+        ("max_hours", 14.0),
+    ],
+)
+def test_each_filter_narrows_the_result(base, key, value):
+    at = fresh()
+    widget = at.sidebar.get("multiselect") + at.sidebar.get("selectbox") + at.sidebar.get("number_input")
+    target = next(w for w in widget if w.key == key)
+    target.set_value(value).run()
+    assert not at.exception
+    narrowed = ranking(at)
+    assert 0 < len(narrowed) < len(ranking(base))
+    if key == "countries":
+        assert set(narrowed["country_name"]) == {"Thailand", "India"}
+
+
+def test_impossible_filter_explains_which_filter_removed_what():
+    at = fresh()
+    at.multiselect(key="countries").set_value(["DE"])
+    at.number_input(key="min_volume").set_value(100_000).run()
+    assert not at.exception
+    assert not [d for d in at.dataframe if d.key == "ranking"]
+    message = at.info[0].value
+    assert "No option passes all filters" in message
+    assert "removed" in message and "100,000" in message
+
+
+def test_url_query_parameters_initialise_the_widgets_and_ranking():
+    # Bound select widgets put their displayed label in the URL, e.g. "London (GB)".
+    at = fresh(
+        origin="London (GB)",
+        currency="GBP",
+        companion="true",
+        countries=["Thailand", "Türkiye"],
+        w_cost="10",
+        w_travel="0",
+    )
+    assert not at.exception
+    assert at.selectbox(key="origin").value == "london"
+    assert at.selectbox(key="currency").value == "GBP"
+    assert at.toggle(key="companion").value is True
+    assert at.slider(key="w_cost").value == 10
+    table = ranking(at)
+    assert set(table["country_name"]) == {"Thailand", "Türkiye"}
+    assert at.multiselect(key="countries").value == ["TH", "TR"]
+    assert table["trip"].str.contains("GBP").all()
+
+
+def test_row_selection_fills_the_side_by_side_comparison():
+    at = fresh()
+    names = list(ranking(at)["name"])
+    at.session_state["ranking"] = {"selection": {"rows": [2, 4], "columns": [], "cells": []}}
+    at.segmented_control(key="view").set_value("Side by side").run()
+    assert not at.exception
+    compared = list(frame_with(at, names[2]).columns)
+    assert compared == [names[2], names[4]]
+
+
+def test_sensitivity_adds_probabilities():
+    at = fresh()
+    at.toggle(key="robust").set_value(True).run()
+    assert not at.exception
+    table = ranking(at)
+    assert abs(table["p_rank1"].sum() - 1) < 1e-9
+    assert abs(table["p_top3"].sum() - 3) < 1e-9
+
+
+GOOD_FACILITY = b"""
+id: zz-test-clinic
+name: Test Spine Clinic
+country: TH
+city: Bangkok
+summary: A facility uploaded by a facilitator for this session.
+location: null
+sources:
+  own-quote:
+    url: https://example.org/quote
+    as_of: 2026-06-01
+    evidence: facilitator_quote
+accreditations:
+  - {body: jci, since: 2020, source: own-quote}
+techniques:
+  - {id: mis_tlif, source: own-quote}
+"""
+
+
+def _upload(at: AppTest, name: str, raw: bytes) -> AppTest:
+    at.switch_page("app_pages/data_page.py").run()
+    at.file_uploader(key="upload").set_value((name, raw, "application/octet-stream")).run()
+    return at
+
+
+def test_good_upload_adds_an_option_for_this_session():
+    at = fresh()
+    count = len(ranking(at))
+    _upload(at, "clinic.yaml", GOOD_FACILITY)
+    assert not at.exception
+    assert any("was added" in s.value for s in at.success)
+    at.switch_page("app_pages/compare_page.py").run()
+    table = ranking(at)
+    assert len(table) == count + 1
+    assert "Test Spine Clinic" in set(table["name"])
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "expected"),
+    [
+        ("bad.yaml", b"id: [unclosed", "malformed YAML"),
+        ("bomb.yaml", b"a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b]\n", "aliases are not allowed"),
+        ("deep.yaml", b"[" * 5000, "nested deeper"),
+        ("tag.yaml", b"x: !!python/object/apply:os.system [ls]\n", "tag"),
+        ("binary.yaml", b"\x00\x01\x02" * 10, "binary"),
+        ("latin1.yaml", "name: Clínica".encode("latin-1"), "not UTF-8"),
+        ("big.yaml", b"a: " + b"x" * 300_000, "too large"),
+        ("prices.csv", b"id,country\nx,ZZ\n", "required field is missing"),
+        ("clash.yaml", GOOD_FACILITY.replace(b"zz-test-clinic", b"th-bumrungrad"), "already exists"),
+    ],
+)
+def test_bad_upload_shows_its_problems_and_changes_nothing(name, raw, expected):
+    at = fresh()
+    count = len(ranking(at))
+    _upload(at, name, raw)
+    assert not at.exception
+    assert any("was not added" in e.value for e in at.error)
+    report = frame_with(at, "severity", "message", last=True)
+    assert report["message"].str.contains(expected, regex=False).any(), report["message"].tolist()
+    at.switch_page("app_pages/compare_page.py").run()
+    assert len(ranking(at)) == count
+
+
+def test_facility_page_lists_sources_and_not_reported_fields():
+    at = fresh(facility="Bumrungrad International Hospital (Bumrungrad Spine Institute) — Bangkok, Thailand")
+    at.switch_page("app_pages/facility_page.py").run()
+    assert not at.exception
+    facts = frame_with(at, "field", "value", "source_url")
+    assert facts["source_url"].str.startswith("http").all()
+    assert {"accreditation", "international_office"} <= set(facts["field"])
+    costs = frame_with(at, "label", "status", "basis")
+    assert "missing" in set(costs["status"])
+    assert any("Not reported by any source" in c.value for c in at.caption)
+
+
+def test_data_page_shows_the_validation_report():
+    at = fresh()
+    at.switch_page("app_pages/data_page.py").run()
+    assert not at.exception
+    assert at.success[0].value == "All records passed validation."
+    report = frame_with(at, "severity", "file", "line")
+    assert set(report["severity"]) <= {"warning"}
