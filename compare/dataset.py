@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import io
 import os
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -131,29 +132,60 @@ def read_yaml(path: Path, name: str) -> safeyaml.YamlDocument:
     return safeyaml.load_bytes(path.read_bytes(), name)
 
 
-def read_csv_text(raw: bytes, name: str) -> tuple[list[dict[str, str]], list[int]]:
-    """Decode and split a CSV, keeping the line where each row starts."""
+def read_csv_rows(raw: bytes, name: str) -> tuple[list[dict[str, str]], list[int], list[Problem]]:
+    """Decode and split a CSV, keeping the line where each row starts.
+
+    A row the reader cannot split (a stray quote) or with more or fewer cells than the
+    header (a missing or extra comma shifts every value into the wrong column) is
+    reported and left out; the rows around it are kept. Only a file that is unreadable
+    as a whole (too large, not text, no usable header) raises ``DataError``.
+    """
     text = safeyaml.decode(raw, name, max_bytes=MAX_CSV_BYTES)
-    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
-    rows, lines = [], []
-    start = 2
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
-        header = reader.fieldnames or []
-        if not header:
-            raise DataError([Problem(name, 1, "file", "empty CSV (no header row)")])
-        if len(set(header)) != len(header):
-            dupes = sorted({h for h in header if header.count(h) > 1})
-            raise DataError([Problem(name, 1, "header", f"duplicate columns {dupes}")])
-        for row in reader:
-            if len(rows) >= MAX_CSV_ROWS:
-                raise DataError([Problem(name, start, "file", f"more than {MAX_CSV_ROWS:,} rows")])
-            if None in row:
-                raise DataError([Problem(name, start, "row", "more cells than header columns")])
-            rows.append(row)
-            lines.append(start)
-            start = reader.line_num + 1
+        header = next(reader, [])
     except csv.Error as exc:
-        raise DataError([Problem(name, reader.line_num or 1, "file", f"malformed CSV: {exc}")]) from None
+        raise DataError([Problem(name, 1, "header", f"malformed CSV: {exc}")]) from None
+    if not header:
+        raise DataError([Problem(name, 1, "file", "empty CSV (no header row)")])
+    if len(set(header)) != len(header):
+        dupes = sorted({h for h in header if header.count(h) > 1})
+        raise DataError([Problem(name, 1, "header", f"duplicate columns {dupes}")])
+    rows: list[dict[str, str]] = []
+    lines: list[int] = []
+    problems: list[Problem] = []
+    start = reader.line_num + 1
+    while True:
+        line = start
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            problems.append(Problem(name, line, "row", f"malformed CSV: {exc}"))
+            start = reader.line_num + 1
+            continue
+        start = reader.line_num + 1
+        if not cells:  # a blank line
+            continue
+        if len(rows) >= MAX_CSV_ROWS:
+            raise DataError([Problem(name, line, "file", f"more than {MAX_CSV_ROWS:,} rows")])
+        if len(cells) != len(header):
+            more = "more" if len(cells) > len(header) else "fewer"
+            problems.append(
+                Problem(name, line, "row", f"{more} cells than header columns ({len(cells)}, not {len(header)})")
+            )
+            continue
+        rows.append(dict(zip(header, cells, strict=True)))
+        lines.append(line)
+    return rows, lines, problems
+
+
+def read_csv_text(raw: bytes, name: str) -> tuple[list[dict[str, str]], list[int]]:
+    """All-or-nothing :func:`read_csv_rows` (for uploads): any bad row raises ``DataError``."""
+    rows, lines, problems = read_csv_rows(raw, name)
+    if problems:
+        raise DataError(problems)
     return rows, lines
 
 
@@ -181,10 +213,11 @@ def _read_table(path: Path, root: Path, model: type[M], context) -> tuple[list[t
     if not path.exists():
         return [], [Problem(name, 1, "file", "missing file")]
     try:
-        rows, lines = read_csv_text(path.read_bytes(), name)
+        rows, lines, problems = read_csv_rows(path.read_bytes(), name)
     except DataError as exc:
         return [], exc.problems
-    return validate_rows(rows, lines, model, name, context)
+    good, found = validate_rows(rows, lines, model, name, context)
+    return good, problems + found
 
 
 def _read_vocab(root: Path) -> tuple[dict[str, dict[str, Any]], list[Problem]]:
@@ -243,6 +276,9 @@ def _read_facilities(
     problems: list[Problem] = []
     for path in sorted((root / "facilities").glob("*/*.yaml")):
         name = _rel(path, root)
+        if not path.is_file():
+            problems.append(Problem(name, 1, "file", "not a regular file"))
+            continue
         record, doc, found = parse_facility(path.read_bytes(), name, context)
         problems += found
         if record is None:
@@ -427,7 +463,10 @@ def _facility_row(record: schema.Facility, vocab, file: str) -> dict[str, Any]:
         "jci": "jci" in acc,
         "techniques": tech_ids,
         "technologies": techno_ids,
-        "minimally_invasive": any(techniques[t].minimally_invasive for t in tech_ids if t in techniques),
+        # "MIS" means a minimally invasive *fusion* approach: endoscopic decompression alone does not count.
+        "minimally_invasive": any(
+            techniques[t].minimally_invasive and techniques[t].fusion for t in tech_ids if t in techniques
+        ),
         "robotic": bool(robots),
         "robot_models": "; ".join(robots) or None,
         "navigation": "navigation" in techno_ids or "intraop_imaging" in techno_ids,
@@ -459,22 +498,69 @@ def _frame(rows: Iterable[tuple[int, BaseModel]], name: str) -> pd.DataFrame:
 # ---- content hash and cache ---------------------------------------------------------
 
 
+_DATA_SUFFIXES = {".yaml", ".yml", ".csv"}
+# A file changed within this long of being hashed may change again without its stat
+# changing (coarse file-system clocks), so such a hash is not remembered ("racy git").
+_RACY_NS = 2_000_000_000
+
+
+def _scan(root: Path) -> list[tuple[str, os.stat_result]]:
+    """``(path relative to root, stat)`` of every data file, in a stable order.
+
+    Like ``Path.rglob``, symbolic links to folders are not followed.
+    """
+    found: list[tuple[str, os.stat_result]] = []
+    stack = [("", os.fspath(root))]
+    while stack:
+        prefix, folder = stack.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                rel = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((rel + "/", entry.path))
+                elif os.path.splitext(entry.name)[1] in _DATA_SUFFIXES and entry.is_file():
+                    found.append((rel, entry.stat()))
+    found.sort(key=lambda item: item[0].split("/"))
+    return found
+
+
 def data_files(root: Path) -> list[Path]:
     """All files that make up a dataset, in a stable order."""
-    files = [p for p in root.rglob("*") if p.is_file() and p.suffix in {".yaml", ".yml", ".csv"}]
-    return sorted(files)
+    return [root / rel for rel, _ in _scan(root)]
+
+
+_HASHES: dict[tuple[str, tuple], str] = {}
 
 
 def content_hash(root: Path) -> str:
-    digest = hashlib.sha256()
-    for path in data_files(root):
-        digest.update(str(path.relative_to(root)).encode())
-        digest.update(b"\0")
-        digest.update(path.read_bytes())
-        digest.update(b"\0")
+    """SHA-256 over every data file's relative path and bytes, plus today's date.
+
+    Reading every file is what a repeated load would spend its time on, so the digest
+    of the files is remembered against their stat signature (path, size, mtime, ctime,
+    inode): an unchanged folder is not read again, and any write changes the signature
+    and is read in full. Files written within ``_RACY_NS`` of hashing are not trusted
+    to their signature and are read again next time.
+    """
+    started = time.time_ns()
+    files = _scan(root)
+    signature = tuple((rel, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino) for rel, st in files)
+    key = (os.fspath(root), signature)
+    files_digest = _HASHES.get(key)
+    if files_digest is None:
+        digest = hashlib.sha256()
+        for rel, _ in files:
+            digest.update(rel.encode())
+            digest.update(b"\0")
+            digest.update((root / rel).read_bytes())
+            digest.update(b"\0")
+        files_digest = digest.hexdigest()
+        newest = max((max(st.st_mtime_ns, st.st_ctime_ns) for _, st in files), default=0)
+        if newest < started - _RACY_NS:
+            if len(_HASHES) >= 16:
+                _HASHES.clear()
+            _HASHES[key] = files_digest
     # Staleness depends on today's date, so a cached result is only valid for a day.
-    digest.update(dt.date.today().isoformat().encode())
-    return digest.hexdigest()
+    return hashlib.sha256(f"{files_digest}\0{dt.date.today().isoformat()}".encode()).hexdigest()
 
 
 _CACHE: dict[tuple[str, str], Dataset] = {}

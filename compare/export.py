@@ -67,12 +67,15 @@ def facilities_table(ds: Dataset) -> pd.DataFrame:
 
 
 def to_csv_bytes(df: pd.DataFrame) -> bytes:
-    return neutralize_frame(df).to_csv(index=False).encode("utf-8")
+    # CRLF rows (RFC 4180) make the writer quote any cell holding a CR or LF. With "\n"
+    # alone a bare CR inside a cell went out unquoted, and spreadsheets start a new row
+    # there: "x\r=1+1" became a cell "=1+1" that neutralize() never saw.
+    return neutralize_frame(df).to_csv(index=False, lineterminator="\r\n").encode("utf-8")
 
 
 def to_json_bytes(df: pd.DataFrame) -> bytes:
     # JSON is not opened by spreadsheets as formulas, so values stay exactly as they are.
-    records = json.loads(df.to_json(orient="records", force_ascii=False))
+    records = json.loads(df.to_json(orient="records", force_ascii=False, double_precision=15))
     return (json.dumps(records, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 

@@ -40,7 +40,7 @@ def _partial_date(value: Any) -> Any:
     if isinstance(value, dt.datetime):
         value = value.date()
     if isinstance(value, dt.date):
-        return value.isoformat()
+        value = value.isoformat()  # a YAML date: still checked below (not in the future)
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str):
@@ -81,6 +81,9 @@ def _country(value: Any) -> Any:
 
 def _currency(value: Any) -> Any:
     if isinstance(value, str) and pycountry.currencies.get(alpha_3=value.strip()):
+        # pycountry matches case-insensitively; 'usd' would then miss its FX row.
+        if value.strip() != value.strip().upper():
+            raise ValueError(f"currency codes are upper case: {value.strip().upper()!r}")
         return value.strip()
     raise ValueError(f"unknown currency code {value!r} (use ISO 4217, e.g. 'USD')")
 
@@ -146,6 +149,7 @@ class Technique(Model):
     label: Name
     kind: Literal["technique", "technology"]
     minimally_invasive: bool
+    fusion: bool = False
 
 
 class Procedure(Model):
@@ -515,10 +519,17 @@ class NightsRange(Model):
     method: Text | None = None
     note: Text | None = None
 
+    @field_validator("evidence")
+    @classmethod
+    def _evidence_known(cls, v: str | None, info: ValidationInfo) -> str | None:
+        return v if v is None else _check_vocab(v, info, "evidence_levels", "evidence level")
+
     @model_validator(mode="after")
     def _ordered(self) -> NightsRange:
         if self.high < self.low:
             raise ValueError("low is above high")
+        if self.evidence == "computed_estimate" and not self.method:
+            raise ValueError("a computed estimate must name its method")
         return self
 
 

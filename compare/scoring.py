@@ -33,11 +33,20 @@ def minmax(x: np.ndarray, objectives: np.ndarray) -> np.ndarray:
 
 
 def fill_missing(x: np.ndarray, objectives: np.ndarray, policy: MissingPolicy) -> np.ndarray:
-    """Replace NaN by the column's worst value or its median (EXCLUDE keeps NaN)."""
+    """Replace NaN by the column's worst value or its median (EXCLUDE keeps NaN).
+
+    WORST never rewards an unknown: when every option that reports a criterion has the
+    same value, a missing one counts as clearly worse (0 where higher is better, twice
+    the value where lower is better; criteria here are non-negative), not as equal.
+    """
     if policy is MissingPolicy.EXCLUDE:
         return x
     if policy is MissingPolicy.WORST:
-        worst = np.where(objectives > 0, np.nanmin(x, axis=0), np.nanmax(x, axis=0))
+        lo, hi = np.nanmin(x, axis=0), np.nanmax(x, axis=0)
+        flat = lo == hi
+        worst_max = np.where(flat, 0.0, lo)
+        worst_min = np.where(flat, np.where(hi > 0, 2.0 * hi, 1.0), hi)
+        worst = np.where(objectives > 0, worst_max, worst_min)
         return np.where(np.isnan(x), worst, x)
     return np.where(np.isnan(x), np.nanmedian(x, axis=0), x)
 
