@@ -122,6 +122,8 @@ def distances(ds: Dataset, origin: pd.Series) -> pd.DataFrame:
     basis = pd.Series("not reported (facility location unknown)", index=fac.index, dtype=object)
     if not routes.empty:
         table = routes[routes["origin_airport"] == origin["airport"]].set_index("dest_airport")["great_circle_km"]
+        # routes.csv is not checked for repeated airport pairs; a repeat made ``map`` raise.
+        table = table[~table.index.duplicated(keep="first")]
         hit = fac["airport"].map(table)
         km = km.where(hit.isna(), hit)
         basis = basis.where(hit.isna(), "great-circle km between airports (routes.csv)")

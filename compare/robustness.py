@@ -55,19 +55,32 @@ class Acceptability:
 
 def sample_weights(w: np.ndarray, samples: int, concentration: float, seed: int) -> np.ndarray:
     """Dirichlet weights centred on ``w`` (normalized); larger concentration = surer weights."""
-    if concentration <= 0:
-        raise ValueError("concentration must be above 0")
+    # NaN or infinity would pass a plain "<= 0" check and give NaN weights, hence NaN
+    # scores and silently meaningless probabilities.
+    if not (np.isfinite(concentration) and concentration > 0):
+        raise ValueError(f"concentration must be a finite number above 0, not {concentration!r}")
+    if samples < 1:
+        raise ValueError("samples must be at least 1")
     alpha = concentration * len(w) * w / w.sum()
     return np.random.default_rng(seed).dirichlet(alpha, size=samples)
 
 
-def _block_scores(method, n, filled, known, wblock, obj):
-    """Scores of every option under each weight sample in the block (samples × options)."""
+def _block_scorer(method, n, filled, known, obj):
+    """A function from a block of weight samples to scores (samples × options).
+
+    Everything that does not depend on the weights is computed once here, so each block
+    costs one or two matrix products.
+    """
+    known_t = None if known is None else np.ascontiguousarray(known.T)
     if method is Method.WSM:
         if known is None:
-            return wblock @ n.T
-        return (wblock @ (n * known).T) / (wblock @ known.T)
-    # TOPSIS in the squared-weights form: two matrix products for the whole block.
+            nt = np.ascontiguousarray(n.T)
+            return lambda wb: wb @ nt
+        nkt = np.ascontiguousarray((n * known).T)
+        return lambda wb: (wb @ nkt) / (wb @ known_t)
+    # TOPSIS in the squared-weights form: d+^2 = sum_j w_j^2 (r_ij - pis_j)^2, i.e. two
+    # matrix products for the whole block (weights are positive, so the weighted ideal
+    # is the weight times the unweighted one).
     f = np.nan_to_num(filled)
     norm = np.sqrt(np.einsum("ij,ij->j", f, f))
     r = f / np.where(norm == 0, 1.0, norm)
@@ -76,14 +89,43 @@ def _block_scores(method, n, filled, known, wblock, obj):
     pis = np.where(obj > 0, vmax, vmin)
     nis = np.where(obj > 0, vmin, vmax)
     k = np.ones_like(r) if known is None else known
-    w2 = wblock**2
-    dp = np.sqrt(w2 @ (k * (r - pis) ** 2).T)
-    dm = np.sqrt(w2 @ (k * (r - nis) ** 2).T)
-    if known is not None:
-        scale = 1.0 / (wblock @ known.T)
-        dp, dm = dp * scale, dm * scale
-    total = dp + dm
-    return np.where(total == 0, 1.0, dm / np.where(total == 0, 1.0, total))
+    ap = np.ascontiguousarray((k * (r - pis) ** 2).T)
+    am = np.ascontiguousarray((k * (r - nis) ** 2).T)
+
+    def scores(wb: np.ndarray) -> np.ndarray:
+        w2 = wb**2
+        dp = np.sqrt(w2 @ ap)
+        dm = np.sqrt(w2 @ am)
+        if known_t is not None:
+            scale = 1.0 / (wb @ known_t)
+            dp, dm = dp * scale, dm * scale
+        total = dp + dm
+        return np.where(total == 0, 1.0, dm / np.where(total == 0, 1.0, total))
+
+    return scores
+
+
+def _rank_order(s: np.ndarray) -> np.ndarray:
+    """Per row, the columns from best to worst: as a stable argsort of ``-np.round(s, 12)``.
+
+    Ties (equal at 12 decimals, as in ``score``) keep column order, i.e. id order. Instead
+    of a stable float argsort, each score becomes one int64 key, the rounded score in the
+    high bits and the column in the low bits, and the keys are sorted in place: same
+    order, about twice as fast, and no extra n × samples index array.
+    """
+    n = s.shape[1]
+    bits = max(1, (n - 1).bit_length())
+    # np.round(s, 12) is rint(s * 1e12) / 1e12, so equal rounded scores are equal integers.
+    q = s * -1e12
+    np.rint(q, out=q)
+    if not (np.abs(q).max(initial=0.0) < 2.0 ** (62 - bits)):  # NaN or too large: fall back
+        return np.argsort(-np.round(s, 12), axis=1, kind="stable")
+    key = q.astype(np.int64)
+    key <<= bits
+    key |= np.arange(n)
+    key.sort(axis=1)
+    key &= (1 << bits) - 1
+    return key
 
 
 def rank_acceptability(
@@ -107,13 +149,49 @@ def rank_acceptability(
     p = prepare_matrix(values, objectives, weights, missing)
     n, filled, known, w, obj = p.normalized, p.filled, p.known, p.weights, p.objectives
     W = weight_samples if weight_samples is not None else sample_weights(w, samples, concentration, seed)
+    scorer = _block_scorer(method, n, filled, known, obj)
     count = len(values)
     acc = np.zeros(count * count, dtype=np.int64)
     offsets = (np.arange(count) * count)[None, :]
     for start in range(0, W.shape[0], BLOCK):
-        s = _block_scores(method, n, filled, known, W[start : start + BLOCK], obj)
-        # Stable sort of rounded negated scores: ties keep id order, as in ``score``.
-        order = np.argsort(-np.round(s, 12), axis=1, kind="stable")
-        acc += np.bincount((order + offsets).ravel(), minlength=count * count)
+        s = scorer(W[start : start + BLOCK])
+        order = _rank_order(s)
+        order += offsets
+        acc += np.bincount(order.ravel(), minlength=count * count)
     counts = acc.reshape(count, count).T
     return Acceptability([str(i) for i in values.index], counts, int(W.shape[0]), seed, concentration)
+
+
+def rank1_counts(
+    values: pd.DataFrame,
+    objectives: Mapping[str, Objective],
+    weights: Mapping[str, float],
+    *,
+    method: Method = Method.WSM,
+    missing: MissingPolicy = MissingPolicy.WORST,
+    samples: int = 10_000,
+    concentration: float = 10.0,
+    seed: int = 0,
+    weight_samples: np.ndarray | None = None,
+) -> pd.Series:
+    """How often each option ranks first: ``rank_acceptability(...).counts[:, 0]`` without the sort.
+
+    Same samples, seed and tie policy as ``rank_acceptability`` (scores compared at 12
+    decimals, ties to the smaller id); one ``argmax`` per sample instead of a full sort.
+    """
+    values = values.sort_index(key=lambda idx: idx.astype(str))
+    p = prepare_matrix(values, objectives, weights, missing)
+    n, filled, known, w, obj = p.normalized, p.filled, p.known, p.weights, p.objectives
+    W = weight_samples if weight_samples is not None else sample_weights(w, samples, concentration, seed)
+    scorer = _block_scorer(method, n, filled, known, obj)
+    count = len(values)
+    top = np.zeros(count, dtype=np.int64)
+    for start in range(0, W.shape[0], BLOCK):
+        s = scorer(W[start : start + BLOCK])
+        # np.round(s, 12) is rint(s * 1e12) / 1e12; argmax on rint(s * 1e12), in place,
+        # compares the same rounded scores and takes the first (smallest id) on ties.
+        s *= 1e12
+        np.rint(s, out=s)
+        best = s.argmax(axis=1)
+        top += np.bincount(best, minlength=count)
+    return pd.Series(top, index=[str(i) for i in values.index], name="rank1")

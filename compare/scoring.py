@@ -64,12 +64,18 @@ def topsis_scores(x: np.ndarray, w: np.ndarray, objectives: np.ndarray, known: n
     With ``known``, missing cells are left out of both distances and each row's weights
     are renormalized over its known criteria.
     """
-    filled = np.nan_to_num(x)
-    norm = np.sqrt(np.einsum("ij,ij->j", filled, filled))
-    r = filled / np.where(norm == 0, 1.0, norm)
     wn = w / w.sum()
-    masked = np.where(np.isnan(x), np.nan, r)
-    vmax, vmin = np.nanmax(masked, axis=0), np.nanmin(masked, axis=0)
+    if known is None:
+        # Complete matrix: the plain (and fast) textbook computation.
+        norm = np.sqrt(np.einsum("ij,ij->j", x, x))
+        r = x / np.where(norm == 0, 1.0, norm)
+        vmax, vmin = r.max(axis=0), r.min(axis=0)
+    else:
+        filled = np.nan_to_num(x)
+        norm = np.sqrt(np.einsum("ij,ij->j", filled, filled))
+        r = filled / np.where(norm == 0, 1.0, norm)
+        masked = np.where(np.isnan(x), np.nan, r)
+        vmax, vmin = np.nanmax(masked, axis=0), np.nanmin(masked, axis=0)
     pis = np.where(objectives > 0, vmax, vmin)
     nis = np.where(objectives > 0, vmin, vmax)
     if known is None:
@@ -81,6 +87,49 @@ def topsis_scores(x: np.ndarray, w: np.ndarray, objectives: np.ndarray, known: n
         dm = np.sqrt((known * (r - nis) ** 2) @ (wn**2)) * scale
     total = dp + dm
     return np.where(total == 0, 1.0, dm / np.where(total == 0, 1.0, total))
+
+
+def rank_matrix(
+    x: np.ndarray, w: np.ndarray, objectives: np.ndarray, method: Method = Method.WSM
+) -> tuple[np.ndarray, np.ndarray]:
+    """The numeric core of one ranking: scores and ranks (1 = best) of a complete matrix.
+
+    No validation and no missing values (``score`` handles both). WSM uses min-max
+    normalization folded into the weights, so the whole ranking is one matrix-vector
+    product and one sort. Ties (equal at 12 decimals) go to the earlier row.
+    """
+    wn = w / w.sum()
+    if method is Method.WSM:
+        # Column minima of a tall C-ordered matrix are faster on a transposed copy.
+        cols = np.ascontiguousarray(x.T) if x.shape[0] > 20_000 else x.T
+        lo, hi = cols.min(axis=1), cols.max(axis=1)
+        span = hi - lo
+        flat = span == 0
+        span[flat] = 1.0
+        benefit = objectives > 0
+        with np.errstate(over="ignore"):
+            a = np.where(benefit, wn, -wn) / span
+        a[flat] = 0.0
+        if not np.isfinite(a).all():  # a near-zero spread: fold would overflow, scale explicitly
+            s = minmax(x, objectives) @ wn
+            return s, ranks_from_scores(s)
+        # Constant columns add their full weight (normalized value 1), like ``minmax``.
+        b = np.sum(np.where(flat, wn, np.where(benefit, -wn * lo, wn * hi) / span))
+        s = x @ a + b
+    else:
+        s = topsis_scores(x, w, objectives)
+    return s, ranks_from_scores(s)
+
+
+def ranks_from_scores(s: np.ndarray) -> np.ndarray:
+    """Ranks (1 = best) with scores compared at 12 decimals and ties to the earlier row."""
+    q = -np.round(s, 12)
+    order = np.argsort(q)  # fast unstable sort; redone stably only if there are ties
+    if len(q) > 1 and (np.diff(q[order]) == 0).any():
+        order = np.argsort(q, kind="stable")
+    r = np.empty(len(s), dtype=np.int64)
+    r[order] = np.arange(1, len(s) + 1)
+    return r
 
 
 def rank_order(scores: np.ndarray, ids: Sequence[str]) -> np.ndarray:
@@ -181,30 +230,35 @@ def score(
         ``score``, ``rank``, ``contrib_<criterion>`` (adding up to the score) and
         ``missing_criteria`` (the criteria the option does not report), sorted by rank.
     """
+    # Rows in id order: every tie-break below ("earlier row wins") then means "smaller id wins".
+    if not values.index.is_monotonic_increasing:
+        values = values.sort_index(key=lambda idx: idx.astype(str))
     p = prepare_matrix(values, objectives, weights, missing)
     cols, filled, n, per_row_known, w, obj = p.cols, p.filled, p.normalized, p.known, p.weights, p.objectives
-    if per_row_known is not None:
+    if per_row_known is None:
+        share = w / w.sum()
+        # The same kernel the benchmarks time: min-max folded into the weights (WSM) or TOPSIS.
+        s, r = rank_matrix(filled, w, obj, method)
+        parts = n * share
+    else:
         share = (per_row_known * w) / (per_row_known @ w)[:, None]
-    else:
-        share = np.broadcast_to(w / w.sum(), n.shape)
-    parts = n * share
-    if method is Method.WSM:
-        s = parts.sum(axis=1)
-    else:
-        s = topsis_scores(filled, w, obj, per_row_known)
+        parts = n * share
+        s = parts.sum(axis=1) if method is Method.WSM else topsis_scores(filled, w, obj, per_row_known)
+        r = ranks_from_scores(s)
+    if method is Method.TOPSIS:
         # TOPSIS is not additive: share its score among criteria in proportion to
         # each criterion's weighted normalized value, so the parts still add up.
         total = parts.sum(axis=1, keepdims=True)
-        parts = np.where(total > 0, parts / np.where(total > 0, total, 1.0), share) * s[:, None]
-    ids = [str(i) for i in values.index]
-    out = pd.DataFrame(index=values.index)
-    out["score"] = s
-    out["rank"] = ranks(s, ids)
-    for j, c in enumerate(cols):
-        out[f"contrib_{c}"] = parts[:, j]
+        base = np.broadcast_to(share, parts.shape)
+        parts = np.where(total > 0, parts / np.where(total > 0, total, 1.0), base) * s[:, None]
+    data: dict[str, object] = {"score": s, "rank": r}
     for c in objectives:
-        if c not in cols:
-            out[f"contrib_{c}"] = 0.0
+        data[f"contrib_{c}"] = parts[:, cols.index(c)] if c in cols else np.zeros(len(s))
     nan = np.isnan(values[list(objectives)].to_numpy(dtype=float))
-    out["missing_criteria"] = [[c for c, m in zip(objectives, row, strict=True) if m] for row in nan]
-    return out.sort_values("rank")
+    names = list(objectives)
+    empty = ~nan.any(axis=1)
+    data["missing_criteria"] = [
+        [] if ok else [names[j] for j in np.flatnonzero(row)] for ok, row in zip(empty, nan, strict=True)
+    ]
+    out = pd.DataFrame(data, index=values.index)
+    return out.iloc[np.argsort(r, kind="stable")]

@@ -1,0 +1,280 @@
+"""``python -m compare rank`` end to end on the shipped data.
+
+The main flows and one case of each kind of error run as real processes, once, up front
+and a few at a time (``runs``), because each process pays about a second of imports.
+Every error case also runs through ``cli.main`` in this process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from compare import cli
+from compare.engine import rank
+from compare.scenario import Filters, Method, MissingPolicy, Scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+
+SAVED = Scenario(
+    origin="berlin",
+    currency="EUR",
+    procedure="fusion_2l_open",
+    companion=True,
+    lodging_tier="budget",
+    recovery_days=21,
+    flight_fare=650.5,
+    filters=Filters(countries=["TH", "IN", "TR", "SG", "MY"], budget=80000),
+    weights={
+        "cost": 7,
+        "accreditation": 3.5,
+        "volume": 0,
+        "technology": 2,
+        "outcomes": 1,
+        "services": 4,
+        "travel": 6,
+        "confidence": 2,
+    },
+    method=Method.TOPSIS,
+    missing=MissingPolicy.MEDIAN,
+)
+SAVED_FLAGS = [
+    "--origin", "berlin", "--currency", "EUR", "--procedure", "fusion_2l_open", "--companion",
+    "--lodging", "budget", "--recovery-days", "21", "--flight-fare", "650.5",
+    "--country", "th", "--country", "IN", "--country", "TR", "--country", "SG", "--country", "MY",
+    "--budget", "80000",
+    "--weight", "cost=7", "--weight", "accreditation=3.5", "--weight", "volume=0", "--weight", "technology=2",
+    "--weight", "outcomes=1", "--weight", "services=4", "--weight", "travel=6", "--weight", "confidence=2",
+    "--method", "topsis", "--missing", "median",
+]  # fmt: skip
+
+# Bad values caught by argparse (it prints its usage block, then one "error:" line).
+ARGPARSE_ERRORS = {
+    "lodging": (["--lodging", "luxury"], "--lodging"),
+    "recovery-not-int": (["--recovery-days", "abc"], "--recovery-days"),
+    "method": (["--method", "ahp"], "--method"),
+    "fare-not-number": (["--flight-fare", "cheap"], "--flight-fare"),
+}
+# Bad values caught by the command itself: exactly one line on stderr.
+VALUE_ERRORS = {
+    "unknown-origin": (["--origin", "atlantis"], "unknown origin 'atlantis'"),
+    "unknown-currency": (["--currency", "XYZ"], "no exchange rate for 'XYZ'"),
+    "weight-not-number": (["--weight", "cost=lots"], "--weight cost"),
+    "weight-no-equals": (["--weight", "cost"], "CRITERION=NUMBER"),
+    "weight-unknown": (["--weight", "beauty=3"], "unknown criteria"),
+    "weight-all-zero": ([f"--weight={c}=0" for c in SAVED.weights], "at least one weight"),
+    "recovery-too-long": (["--recovery-days", "500"], "recovery_days"),
+    "budget-negative": (["--budget", "-5"], "budget"),
+    "fare-nan": (["--flight-fare", "nan"], "flight_fare"),
+    "samples-zero": (["--samples", "0"], "--samples"),
+    "confidence-nan": (["--sensitivity", "--confidence", "nan"], "concentration must be a finite number"),
+    "missing-scenario": (["--scenario", "/nonexistent/scenario.yaml"], "cannot read"),
+    "missing-data-dir": (["--data", "/nonexistent/data"], "not a directory"),
+}
+# Malformed scenario files: name -> (file content, words in the message).
+BAD_SCENARIOS = {
+    "yaml-syntax": ("origin: [london\ncurrency: GBP\n", "bad.yaml"),
+    "unknown-field": ("origin: london\ncolour: blue\n", "colour: unknown field"),
+    "wrong-type": ("origin: london\nrecovery_days: lots\n", "recovery_days"),
+    "not-a-mapping": ("- london\n- GBP\n", "expected a mapping"),
+    "bad-weights": ("weights: {cost: 0, accreditation: 0, volume: 0, technology: 0, outcomes: 0, services: 0, travel: 0, confidence: 0}\n", "at least one weight"),
+    "binary": ("\x00\x01\x02", "binary"),
+    "bad-filter": ("filters: {budget: -3}\n", "filters.budget"),
+}  # fmt: skip
+
+
+SUBPROCESS_ERRORS = ["lodging", "unknown-origin", "weight-not-number", "confidence-nan"]
+
+
+def bad_scenario(folder: Path, name: str) -> Path:
+    path = folder / name / "bad.yaml"
+    path.parent.mkdir(exist_ok=True)
+    path.write_bytes(BAD_SCENARIOS[name][0].encode("utf-8"))
+    return path
+
+
+def _run(args: list[str]) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "SPINE_DATA_DIR"}
+    return subprocess.run(
+        [sys.executable, "-m", "compare", "rank", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory) -> dict[str, subprocess.CompletedProcess]:
+    tmp = tmp_path_factory.mktemp("cli")
+    saved = tmp / "saved.yaml"
+    saved.write_text(SAVED.to_yaml(), encoding="utf-8")
+    london = tmp / "london.yaml"
+    london.write_text(Scenario(origin="london", currency="GBP").to_yaml(), encoding="utf-8")
+    commands = {
+        "csv": ["--origin", "london", "--currency", "GBP"],
+        "json": ["--origin", "london", "--currency", "GBP", "--format", "json"],
+        "sensitivity": ["--origin", "london", "--currency", "GBP", "--sensitivity", "--samples", "2000", "--seed", "5"],
+        "saved-file": ["--scenario", str(saved)],
+        "saved-flags": SAVED_FLAGS,
+        "override-file": ["--scenario", str(london), "--origin", "berlin", "--currency", "EUR", "--method", "topsis"],
+        "override-flags": ["--origin", "berlin", "--currency", "EUR", "--method", "topsis"],
+        "out": ["--origin", "london", "--currency", "GBP", "--out", str(tmp / "out.csv")],
+        "empty": ["--origin", "london", "--country", "NO"],
+    }
+    # One real process per kind of error; every case also runs in-process below.
+    for name in SUBPROCESS_ERRORS:
+        commands[f"bad:{name}"] = {**ARGPARSE_ERRORS, **VALUE_ERRORS}[name][0]
+    path = bad_scenario(tmp, "yaml-syntax")
+    commands["scenario:yaml-syntax"] = ["--scenario", str(path)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        done = dict(zip(commands, pool.map(_run, commands.values()), strict=True))
+    done["out-file"] = (tmp / "out.csv").read_text(encoding="utf-8")
+    return done
+
+
+def ok(proc: subprocess.CompletedProcess) -> str:
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    return proc.stdout
+
+
+def csv_table(text: str) -> pd.DataFrame:
+    return pd.read_csv(io.StringIO(text), keep_default_na=True)
+
+
+def test_csv_output_is_the_engines_ranking(runs, shipped):
+    t = csv_table(ok(runs["csv"]))
+    expected = rank(shipped, Scenario(origin="london", currency="GBP")).table
+    assert t["facility_id"].tolist() == expected.index.tolist()
+    assert t["rank"].tolist() == list(range(1, len(expected) + 1))
+    # CSV floats round-trip exactly.
+    np.testing.assert_array_equal(t["score"].to_numpy(), expected["score"].to_numpy())
+    np.testing.assert_array_equal(t["cost_value"].to_numpy(), expected["cost"].to_numpy())
+    assert (t["currency"] == "GBP").all()
+    contrib = t[[c for c in t.columns if c.endswith("_contribution")]].sum(axis=1)
+    np.testing.assert_allclose(contrib, t["score"], rtol=0, atol=1e-12)
+    assert "p_rank1" not in t
+
+
+def test_json_output_matches_csv(runs):
+    t = csv_table(ok(runs["csv"]))
+    records = json.loads(ok(runs["json"]))
+    assert isinstance(records, list) and len(records) == len(t)
+    assert [r["facility_id"] for r in records] == t["facility_id"].tolist()
+    assert [r["rank"] for r in records] == t["rank"].tolist()
+    np.testing.assert_allclose([r["score"] for r in records], t["score"], rtol=1e-13, atol=0)
+    assert set(records[0]) == set(t.columns)
+
+
+def test_sensitivity_columns(runs, shipped):
+    t = csv_table(ok(runs["sensitivity"]))
+    assert t["p_rank1"].sum() == pytest.approx(1.0, abs=1e-9)
+    assert t["p_top3"].sum() == pytest.approx(3.0, abs=1e-9)
+    expected = rank(shipped, Scenario(origin="london", currency="GBP"), sensitivity=True, samples=2000, seed=5).table
+    np.testing.assert_array_equal(t["p_rank1"].to_numpy(), expected["p_rank1"].to_numpy())
+    # Sensitivity does not change the ranking itself.
+    base = csv_table(ok(runs["csv"]))
+    assert t["facility_id"].tolist() == base["facility_id"].tolist()
+
+
+def test_saved_scenario_gives_exactly_the_same_csv_as_the_flags(runs):
+    from_file = ok(runs["saved-file"])
+    assert from_file == ok(runs["saved-flags"])
+    t = csv_table(from_file)
+    assert 0 < len(t) and set(t["country"]) <= {"TH", "IN", "TR", "SG", "MY"}
+    assert (t["flights_low"] == 650.5 * 2).all()  # the fare is per traveller
+
+
+def test_flags_override_a_scenario_file(runs):
+    assert ok(runs["override-file"]) == ok(runs["override-flags"])
+    assert ok(runs["override-file"]) != ok(runs["csv"])
+
+
+def test_out_writes_the_same_bytes(runs):
+    assert ok(runs["out"]) == ""
+    assert runs["out-file"] == ok(runs["csv"])
+
+
+def test_empty_result_says_which_filter(runs):
+    proc = runs["empty"]
+    assert ok(proc).strip() == ""
+    assert "in NO" in proc.stderr
+
+
+def in_process(args: list[str]) -> subprocess.CompletedProcess:
+    """``cli.main`` in this process, with the exit code and both streams captured.
+
+    Any exception other than argparse's ``SystemExit`` propagates and fails the test:
+    that is the traceback a user would see.
+    """
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = cli.main(["rank", *args])
+        except SystemExit as exc:
+            code = exc.code
+    return subprocess.CompletedProcess(["rank", *args], code, out.getvalue(), err.getvalue())
+
+
+def usage_error(proc: subprocess.CompletedProcess) -> list[str]:
+    assert proc.returncode == 2, (proc.returncode, proc.stderr)
+    assert "Traceback" not in proc.stderr
+    assert proc.stdout == ""
+    return [line for line in proc.stderr.splitlines() if line.strip()]
+
+
+def check_parser_error(proc: subprocess.CompletedProcess, flag: str) -> None:
+    lines = usage_error(proc)
+    errors = [line for line in lines if "error:" in line]
+    assert len(errors) == 1
+    assert flag in errors[0]
+    assert lines[-1] == errors[0]
+
+
+def check_one_line(proc: subprocess.CompletedProcess, words: str) -> None:
+    lines = usage_error(proc)
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("error: ")
+    assert words in lines[0]
+
+
+@pytest.mark.parametrize("name", SUBPROCESS_ERRORS)
+def test_bad_values_in_a_real_process(runs, name):
+    if name in ARGPARSE_ERRORS:
+        check_parser_error(runs[f"bad:{name}"], ARGPARSE_ERRORS[name][1])
+    else:
+        check_one_line(runs[f"bad:{name}"], VALUE_ERRORS[name][1])
+
+
+def test_malformed_scenario_in_a_real_process(runs):
+    check_one_line(runs["scenario:yaml-syntax"], "bad.yaml")
+
+
+@pytest.mark.parametrize("name", list(ARGPARSE_ERRORS))
+def test_bad_flag_values_are_rejected_by_the_parser(name):
+    # argparse prints its usage block, then exactly one "error:" line naming the flag.
+    args, flag = ARGPARSE_ERRORS[name]
+    check_parser_error(in_process(args), flag)
+
+
+@pytest.mark.parametrize("name", list(VALUE_ERRORS))
+def test_bad_values_give_one_line(name):
+    args, words = VALUE_ERRORS[name]
+    check_one_line(in_process(args), words)
+
+
+@pytest.mark.parametrize("name", list(BAD_SCENARIOS))
+def test_malformed_scenario_files_give_one_line(tmp_path, name):
+    check_one_line(in_process(["--scenario", str(bad_scenario(tmp_path, name))]), BAD_SCENARIOS[name][1])
