@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test lint format validate bench setup setup-dev clean
+.PHONY: run test lint format validate bench setup setup-dev browser clean
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,20 @@ setup-dev: $(VENV)/.dev
 run: setup  ## start the dashboard on the shipped data
 	$(PY) -m streamlit run app.py --server.port $(PORT) --browser.gatherUsageStats false
 
-test: setup-dev  ## every test (pytest exits non-zero when no test ran)
+CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser)
+
+browser:  ## Debian's Chromium for the real-browser tests (Playwright cannot download browsers here)
+	@if [ -z "$(CHROMIUM)" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Chromium from Debian's packages for the browser tests..."; \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium; \
+	  else \
+	    echo "The browser tests need Chromium. Install it (e.g. 'sudo apt-get install chromium') and run make test again." >&2; \
+	    exit 1; \
+	  fi; \
+	fi
+
+test: setup-dev browser  ## every test, real-browser tests included (pytest exits non-zero when no test ran)
 	$(PY) -m pytest
 
 lint: setup-dev

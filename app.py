@@ -22,6 +22,7 @@ pages = st.navigation(
             url_path="compare",
             default=True,
         ),
+        st.Page("app_pages/shortlists_page.py", title="Shortlists", icon=":material/bookmarks:", url_path="shortlists"),
         st.Page("app_pages/facility_page.py", title="Facility", icon=":material/local_hospital:", url_path="facility"),
         st.Page("app_pages/data_page.py", title="Data & sources", icon=":material/fact_check:", url_path="data"),
         st.Page("app_pages/method_page.py", title="Method", icon=":material/menu_book:", url_path="method"),

@@ -290,6 +290,7 @@ def sidebar(ds: Dataset) -> Scenario:
         )
         st.button("Reset weights to preset", on_click=_apply_preset, key="reset_weights")
 
+    scenario_loader()
     if sum(weights.values()) == 0:
         sb.warning("All weights are zero; using the balanced preset.")
         weights = dict(criteria.DEFAULT_WEIGHTS)
@@ -337,3 +338,78 @@ _MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>~:$&")
 def plain(text: object) -> str:
     """Escape markdown so text from data or uploads shows literally (no links, no markup)."""
     return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text))
+
+
+# ---- scenarios and shortlists ------------------------------------------------------
+
+
+def widget_state(scenario: Scenario) -> dict:
+    """The sidebar widget values that reproduce ``scenario`` (keys as in ``sidebar``)."""
+    f = scenario.filters
+    state = {
+        "origin": scenario.origin,
+        "currency": scenario.currency,
+        "procedure": scenario.procedure,
+        "companion": scenario.companion,
+        "lodging": scenario.lodging_tier,
+        "recovery": scenario.recovery_days,
+        "fare": scenario.flight_fare,
+        "countries": list(f.countries),
+        "accreditation": f.accreditation or "",
+        "techniques": list(f.techniques),
+        "min_volume": f.min_volume,
+        "languages": list(f.languages),
+        "budget": f.budget,
+        "max_hours": f.max_flight_hours,
+        "max_age": f.max_price_age_months or 0,
+        "method": scenario.method.value,
+        "missing": scenario.missing.value,
+        "wanted": list(scenario.wanted),
+    }
+    for c in criteria.CRITERIA:
+        state[f"w_{c.id}"] = int(round(scenario.weights.get(c.id, 0)))
+    return state
+
+
+def apply_scenario(scenario: Scenario) -> None:
+    """Set every sidebar widget from a scenario. Call from a callback (before widgets exist)."""
+    for key, value in widget_state(scenario).items():
+        st.session_state[key] = value
+
+
+def _load_scenario_file() -> None:
+    upload = st.session_state.get("scenario_file")
+    if upload is None:
+        return
+    try:
+        scenario = compare.scenario_from_yaml(upload.getvalue(), upload.name)
+    except compare.DataError as exc:
+        st.session_state["_scenario_error"] = [str(p) for p in exc.problems]
+        return
+    st.session_state.pop("_scenario_error", None)
+    apply_scenario(scenario)
+
+
+def scenario_loader() -> None:
+    """Sidebar upload of a saved scenario file; a bad file changes nothing."""
+    with st.sidebar.expander("Load a saved scenario"):
+        st.file_uploader(
+            "Scenario file (.yaml)",
+            type=["yaml", "yml"],
+            key="scenario_file",
+            on_change=_load_scenario_file,
+            max_upload_size=1,
+        )
+        for line in st.session_state.get("_scenario_error", []):
+            st.error(plain(line))
+
+
+def shortlist_store():
+    """The shortlist database, or None with an explanation shown (the rest of the app keeps working)."""
+    from compare.shortlists import ShortlistError, ShortlistStore
+
+    try:
+        return ShortlistStore()
+    except ShortlistError as exc:
+        st.error(f"Shortlists are unavailable: {plain(exc)}")
+        return None

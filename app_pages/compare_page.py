@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.common import DISCLAIMER, current_ranking, money, money_range, plain, session_dataset
+from app_pages.common import DISCLAIMER, current_ranking, money, money_range, plain, session_dataset, shortlist_store
 from compare import charts, criteria, export
 from compare.cli import ranking_table
 
@@ -22,6 +22,36 @@ def _badges(row) -> str:
     if row["navigation"]:
         marks.append("Navigation")
     return " · ".join(marks) or "none reported"
+
+
+def _add_to_shortlist(picked, result, scenario, data_hash) -> None:
+    from compare.shortlists import ShortlistError, snapshot_from
+
+    store = shortlist_store()
+    if store is None:
+        return
+    try:
+        existing = [s.name for s in store.list()]
+    except ShortlistError as exc:
+        st.error(f"Shortlists are unavailable: {plain(exc)}")
+        return
+    with st.popover(f"Add {len(picked)} selected to a shortlist", icon=":material/playlist_add:"):
+        target = st.selectbox("Shortlist", ["New shortlist…", *existing], key="sl_target")
+        name = target
+        client = None
+        if target == "New shortlist…":
+            name = st.text_input("Name", key="sl_new_name", max_chars=100, placeholder="e.g. Smith family, L4-L5")
+            client = st.text_input("Client (optional)", key="sl_new_client", max_chars=100)
+        if st.button("Add", key="sl_add", type="primary", disabled=not name):
+            snaps = {fid: snapshot_from(result, fid) for fid in picked}
+            try:
+                if target == "New shortlist…":
+                    store.create(name, scenario, picked, snaps, client=client or None)
+                else:
+                    store.add(name, picked, snaps)
+                st.success(f"Saved to “{plain(name)}”. Open it from the Shortlists page.")
+            except ShortlistError as exc:
+                st.error(plain(exc))
 
 
 def _display_table(table, components, currency):
@@ -71,12 +101,12 @@ def render() -> None:
     try:
         result = current_ranking(ds, scenario, sensitivity=robust, concentration=confidence)
     except ValueError as exc:
-        st.error(f"This scenario cannot be ranked: {exc}")
+        st.error(f"This scenario cannot be ranked: {plain(exc)}")
         st.stop()
 
     currency = scenario.currency
     if result.empty:
-        st.info(result.message or "No options match these filters.", icon=":material/filter_alt_off:")
+        st.info(plain(result.message or "No options match these filters."), icon=":material/filter_alt_off:")
         st.dataframe(
             result.filter_report,
             hide_index=True,
@@ -172,7 +202,9 @@ def render() -> None:
         width="stretch",
     )
     picked = list(view.index[event.selection.rows]) if event and event.selection.rows else []
-    st.caption("Select rows to compare them side by side and see why they rank where they do.")
+    st.caption("Select rows to compare them side by side, see why they rank where they do, or add them to a shortlist.")
+    if picked:
+        _add_to_shortlist(picked, result, scenario, ds.content_hash)
 
     # Files are built only when a button is clicked, so reruns don't pay for them.
     with st.container(horizontal=True):

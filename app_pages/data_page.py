@@ -97,7 +97,9 @@ def render() -> None:
         f"data/prices/procedure_prices.csv), up to {uploads.MAX_UPLOAD_BYTES // 1024} KB. It is checked first; "
         "a file with any problem changes nothing. Nothing is stored on the server."
     )
-    upload = st.file_uploader("Upload a facility YAML or a price CSV", type=["yaml", "yml", "csv"], key="upload")
+    upload = st.file_uploader(
+        "Upload a facility YAML or a price CSV", type=["yaml", "yml", "csv"], key="upload", max_upload_size=1
+    )
     if upload is not None:
         raw = upload.getvalue()
         token = (upload.name, len(raw), hash(raw))

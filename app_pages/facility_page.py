@@ -97,7 +97,7 @@ def render() -> None:
             comp = comp[comp["facility_id"] == fid]
             st.caption("This facility is filtered out of your current ranking; its costs are shown anyway.")
     except ValueError as exc:
-        st.error(str(exc))
+        st.error(plain(exc))
         st.stop()
     view = comp.assign(
         range=[

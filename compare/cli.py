@@ -69,6 +69,24 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--seed", type=int, default=0)
     r.add_argument("--format", choices=["csv", "json"], default="csv")
     r.add_argument("--out", type=Path, default=None)
+
+    s = sub.add_parser("shortlists", help="list saved shortlists")
+    s.add_argument(
+        "--db", type=Path, default=None, help="shortlist database (default: $SPINE_SHORTLISTS_DB or ~/.local/share)"
+    )
+
+    rep = sub.add_parser("report", help="client report of a shortlist: one self-contained HTML file")
+    rep.add_argument("--shortlist", required=True, help="shortlist name")
+    rep.add_argument("--out", type=Path, required=True, help="HTML file to write")
+    rep.add_argument("--db", type=Path, default=None)
+    rep.add_argument("--data", default=None, help="data folder")
+
+    e = sub.add_parser("export", help="a shortlist as CSV or Excel, with source, as-of and evidence columns")
+    e.add_argument("--shortlist", required=True, help="shortlist name")
+    e.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+    e.add_argument("--out", type=Path, required=True)
+    e.add_argument("--db", type=Path, default=None)
+    e.add_argument("--data", default=None, help="data folder")
     return parser
 
 
@@ -230,7 +248,88 @@ def cmd_rank(args) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"validate": cmd_validate, "facilities": cmd_facilities, "rank": cmd_rank}
+def _shortlist(args):
+    from compare.shortlists import ShortlistError, ShortlistStore
+
+    try:
+        shortlist = ShortlistStore(args.db).get(args.shortlist)
+    except ShortlistError as exc:
+        raise UsageError(str(exc)) from None
+    if shortlist.scenario is None:
+        raise UsageError(f"the saved scenario of {args.shortlist!r} cannot be read: {shortlist.scenario_problem}")
+    return shortlist
+
+
+def cmd_shortlists(args) -> int:
+    from compare.shortlists import ShortlistError, ShortlistStore
+
+    try:
+        summaries = ShortlistStore(args.db).list()
+    except ShortlistError as exc:
+        raise UsageError(str(exc)) from None
+    for s in summaries:
+        print(f"{s.name}\t{s.client or ''}\t{s.n_items} options\tupdated {s.updated_at}")
+    if not summaries:
+        print("no shortlists saved yet", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_report(args) -> int:
+    from compare import report
+    from compare.shortlists import changes, snapshot_from
+
+    shortlist = _shortlist(args)
+    ds = _load(args.data)
+    ids = [item.facility_id for item in shortlist.items]
+    try:
+        current = report.shortlist_ranking(ds, shortlist.scenario)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    changed = {
+        item.facility_id: changes(
+            item.snapshot, snapshot_from(current, item.facility_id) if item.facility_id in current.table.index else None
+        )
+        for item in shortlist.items
+    }
+    html = report.build_report(
+        ds,
+        shortlist.scenario,
+        ids,
+        title=f"Spinal fusion abroad: {shortlist.name}",
+        client=shortlist.client,
+        notes={i.facility_id: i.note for i in shortlist.items},
+        changes=changed,
+    )
+    _write(html.encode("utf-8"), args.out)
+    return EXIT_OK
+
+
+def cmd_export(args) -> int:
+    from compare import report
+
+    shortlist = _shortlist(args)
+    ds = _load(args.data)
+    ids = [item.facility_id for item in shortlist.items]
+    try:
+        table = report.shortlist_table(ds, shortlist.scenario, ids, {i.facility_id: i.note for i in shortlist.items})
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if args.format == "csv":
+        _write(export.to_csv_bytes(table), args.out)
+    else:
+        facts = ds.facts[ds.facts["facility_id"].isin(ids)]
+        _write(export.to_xlsx_bytes({"shortlist": table, "sources": facts}), args.out)
+    return EXIT_OK
+
+
+COMMANDS = {
+    "validate": cmd_validate,
+    "facilities": cmd_facilities,
+    "rank": cmd_rank,
+    "shortlists": cmd_shortlists,
+    "report": cmd_report,
+    "export": cmd_export,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

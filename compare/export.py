@@ -7,6 +7,7 @@ import json
 import math
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from compare.dataset import Dataset
@@ -73,9 +74,24 @@ def to_csv_bytes(df: pd.DataFrame) -> bytes:
     return neutralize_frame(df).to_csv(index=False, lineterminator="\r\n").encode("utf-8")
 
 
+def _plain(value: Any) -> Any:
+    """A JSON-ready Python value; floats keep every digit (pandas' to_json rounds to 15)."""
+    if isinstance(value, float | np.floating):
+        return None if math.isnan(value) or math.isinf(value) else float(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, list | tuple | np.ndarray):
+        return [_plain(v) for v in value]
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    return value
+
+
 def to_json_bytes(df: pd.DataFrame) -> bytes:
     # JSON is not opened by spreadsheets as formulas, so values stay exactly as they are.
-    records = json.loads(df.to_json(orient="records", force_ascii=False, double_precision=15))
+    records = [{str(k): _plain(v) for k, v in row.items()} for row in df.to_dict(orient="records")]
     return (json.dumps(records, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 

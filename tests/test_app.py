@@ -235,3 +235,104 @@ def test_data_page_shows_the_validation_report():
     assert at.success[0].value == "All records passed validation."
     report = frame_with(at, "severity", "file", "line")
     assert set(report["severity"]) <= {"warning"}
+
+
+@pytest.fixture
+def shortlist_db(tmp_path, monkeypatch):
+    """A fresh shortlist database file for the app under test."""
+    db = tmp_path / "shortlists.sqlite3"
+    monkeypatch.setenv("SPINE_SHORTLISTS_DB", str(db))
+    return db
+
+
+def test_facilitator_builds_a_shortlist_and_reopens_it(shortlist_db):
+    from compare.shortlists import ShortlistStore
+
+    at = fresh(origin="London (GB)", currency="GBP")
+    names = list(ranking(at)["name"])
+    at.session_state["ranking"] = {"selection": {"rows": [0, 2, 4], "columns": [], "cells": []}}
+    at.run()
+    at.text_input(key="sl_new_name").set_value("Smith family")
+    at.text_input(key="sl_new_client").set_value("J. Smith").run()
+    at.button(key="sl_add").click().run()
+    assert not at.exception
+    assert any("Saved to" in s.value for s in at.success)
+
+    # A new session (a browser coming back later) finds it in the database file.
+    again = fresh()
+    again.switch_page("app_pages/shortlists_page.py").run()
+    assert not again.exception
+    editor = frame_with(again, "facility", "note", "remove")
+    assert list(editor["facility"]) == [names[0], names[2], names[4]]
+    assert set(editor["changes"]) == {"none"}
+    assert {b.label for b in again.download_button} == {"Client report (HTML)", "CSV", "Excel"}
+
+    stored = ShortlistStore(shortlist_db).get("Smith family")
+    assert stored.client == "J. Smith"
+    assert stored.scenario.origin == "london" and stored.scenario.currency == "GBP"
+
+    # "Open in Compare" puts the saved scenario back into the sidebar.
+    again.button(key="sl_open").click().run()
+    assert not again.exception
+    assert again.selectbox(key="origin").value == "london"
+    assert again.selectbox(key="currency").value == "GBP"
+
+
+def test_unusable_shortlist_database_leaves_the_rest_working(shortlist_db):
+    shortlist_db.write_bytes(b"this is not a database" * 100)
+    at = fresh()
+    assert not at.exception
+    assert len(ranking(at)) > 40  # the comparison still works
+    at.switch_page("app_pages/shortlists_page.py").run()
+    assert not at.exception
+    assert any("Shortlists are unavailable" in e.value for e in at.error)
+    assert shortlist_db.read_bytes() == b"this is not a database" * 100
+
+
+def test_a_saved_scenario_file_restores_the_sidebar():
+    from compare import Scenario
+
+    scenario = Scenario(origin="sydney", currency="AUD", companion=True, weights={"cost": 2, "travel": 9})
+    at = fresh()
+    at.sidebar.file_uploader(key="scenario_file").set_value(
+        ("s.yaml", scenario.to_yaml().encode(), "application/x-yaml")
+    ).run()
+    assert not at.exception
+    assert at.selectbox(key="origin").value == "sydney"
+    assert at.toggle(key="companion").value is True
+    assert at.slider(key="w_travel").value == 9
+    assert at.slider(key="w_volume").value == 0
+
+
+def test_a_bad_scenario_file_changes_nothing():
+    at = fresh()
+    before = list(ranking(at)["name"])
+    at.sidebar.file_uploader(key="scenario_file").set_value(("s.yaml", b"origin: [oops", "application/x-yaml")).run()
+    assert not at.exception
+    assert any("malformed YAML" in e.value for e in at.error)
+    assert at.selectbox(key="origin").value == "new-york"
+    assert list(ranking(at)["name"]) == before
+
+
+def test_cli_with_the_saved_scenario_reproduces_the_dashboard_to_the_last_digit(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    at = fresh(origin="Lagos (NG)", currency="EUR", companion="true", w_technology="9", w_cost="3", method="TOPSIS")
+    assert not at.exception
+    scenario = at.session_state["_scenario"]
+    path = tmp_path / "scenario.yaml"
+    path.write_text(scenario.to_yaml(), encoding="utf-8")  # what "Save scenario (YAML)" downloads
+    done = subprocess.run(
+        [sys.executable, "-m", "compare", "rank", "--scenario", str(path), "--format", "json"],
+        cwd=Path(APP).parent,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    cli = json.loads(done.stdout)
+    app = ranking(at)
+    assert [r["name"] for r in cli] == list(app["name"])
+    assert [r["score"] for r in cli] == list(app["score"])  # exact float equality

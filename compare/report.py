@@ -1,0 +1,245 @@
+"""A client report: one self-contained HTML file that prints well on A4 and Letter.
+
+Everything from data, notes or uploads is escaped; plotly.js is embedded once so the
+file opens without a network connection.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import math
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+import plotly.io as pio
+
+from compare import charts, criteria
+from compare.dataset import Dataset
+from compare.engine import Ranking, rank
+from compare.scenario import Filters, Scenario
+
+DISCLAIMER = (
+    "Decision support, not medical advice. The figures come from public sources of varying age and "
+    "reliability, mostly facilitator “from” prices and press reports. Confirm every price and fact with the "
+    "hospital, and discuss the operation and the follow-up at home with your own doctor."
+)
+
+CSS = """
+@page { size: auto; margin: 14mm 12mm; }
+* { box-sizing: border-box; }
+body { font: 10.5pt/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1d2330; margin: 0 auto; max-width: 190mm; padding: 8mm 0; }
+h1 { font-size: 19pt; margin: 0 0 2mm; } h2 { font-size: 13.5pt; margin: 7mm 0 2mm; border-bottom: 2px solid #1f6feb; padding-bottom: 1mm; }
+h3 { font-size: 11.5pt; margin: 4mm 0 1mm; }
+.muted { color: #5f6368; } .small { font-size: 8.5pt; }
+.disclaimer { border-left: 4px solid #d93025; background: #fdf1f0; padding: 2mm 3mm; margin: 3mm 0; }
+table { border-collapse: collapse; width: 100%; margin: 2mm 0 3mm; font-size: 9pt; }
+th, td { border-bottom: 1px solid #dadce0; padding: 1.2mm 1.6mm; text-align: left; vertical-align: top; }
+th { background: #f1f3f4; } td.num { text-align: right; white-space: nowrap; }
+.status-missing { color: #d93025; } .status-estimated { color: #b06000; } .status-included { color: #5f6368; }
+.option { break-inside: avoid; page-break-inside: avoid; border: 1px solid #dadce0; border-radius: 2mm; padding: 2mm 3mm; margin: 3mm 0; }
+.note { background: #f8f9fa; border-left: 3px solid #1f6feb; padding: 1.5mm 2.5mm; white-space: pre-wrap; }
+a { color: #1a57c4; word-break: break-all; }
+.chart { break-inside: avoid; page-break-inside: avoid; }
+@media print { a { color: inherit; } .chart { max-height: 120mm; } }
+"""
+
+
+def _e(value: object) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return ""
+    return html.escape(str(value), quote=True)
+
+
+def _link(url: str | None) -> str:
+    if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+        return _e(url or "not reported")
+    return f'<a href="{_e(url)}" rel="noopener noreferrer">{_e(url)}</a>'
+
+
+def _money(low: float, high: float, currency: str) -> str:
+    if low is None or (isinstance(low, float) and math.isnan(low)):
+        return "not reported"
+    if high is None or (isinstance(high, float) and math.isnan(high)) or abs(high - low) < 0.5:
+        return f"{low:,.0f} {_e(currency)}"
+    return f"{low:,.0f}–{high:,.0f} {_e(currency)}"
+
+
+def describe_scenario(ds: Dataset, scenario: Scenario) -> list[str]:
+    """The scenario in plain words, one sentence per line."""
+    origins = ds.origins.set_index("id")
+    origin = origins.loc[scenario.origin] if scenario.origin in origins.index else None
+    procedure = ds.vocab["procedures"].get(scenario.procedure)
+    lines = [
+        f"Operation: {procedure.label if procedure else scenario.procedure}.",
+        f"Travelling from {origin['city'] if origin is not None else scenario.origin}"
+        + (" with a companion" if scenario.companion else " alone")
+        + f"; costs in {scenario.currency}; {scenario.lodging_tier} lodging.",
+        "Recovery in the country: "
+        + (
+            f"{scenario.recovery_days} days."
+            if scenario.recovery_days is not None
+            else "the general minimum before flying (2–3 weeks)."
+        )
+        + (
+            f" Airfare entered: {scenario.flight_fare:,.0f} {scenario.currency} per traveller."
+            if scenario.flight_fare is not None
+            else " No airfare entered, so flights are not counted."
+        ),
+        "Weights: "
+        + ", ".join(f"{c.label.lower()} {scenario.weights.get(c.id, 0):g}" for c in criteria.CRITERIA)
+        + ".",
+        f"Method: {'weighted sum' if scenario.method.value == 'wsm' else 'TOPSIS'}; values not reported count as "
+        + {"worst": "the worst shown", "median": "the median", "exclude": "left out (weights renormalised)"}[
+            scenario.missing.value
+        ]
+        + ".",
+    ]
+    f = scenario.filters
+    active = []
+    if f.countries:
+        active.append("countries " + ", ".join(f.countries))
+    if f.accreditation:
+        active.append(f"accreditation: {f.accreditation}")
+    if f.techniques:
+        active.append("techniques: " + ", ".join(f.techniques))
+    if f.min_volume is not None:
+        active.append(f"at least {f.min_volume:,} spine operations a year")
+    if f.languages:
+        active.append("languages: " + ", ".join(f.languages))
+    if f.budget is not None:
+        active.append(f"budget {f.budget:,.0f} {scenario.currency}")
+    if f.max_flight_hours is not None:
+        active.append(f"flight up to {f.max_flight_hours:g} h")
+    if f.max_price_age_months is not None:
+        active.append(f"prices no older than {f.max_price_age_months} months")
+    lines.append("Filters: " + ("; ".join(active) if active else "none") + ".")
+    return lines
+
+
+def shortlist_ranking(ds: Dataset, scenario: Scenario) -> Ranking:
+    """Rank every facility with the scenario's weights but no filters, so each shortlisted
+    option has a rank even if today's filters would hide it."""
+    return rank(ds, scenario.model_copy(update={"filters": Filters()}))
+
+
+def build_report(
+    ds: Dataset,
+    scenario: Scenario,
+    facility_ids: Sequence[str],
+    *,
+    title: str,
+    client: str | None = None,
+    notes: Mapping[str, str] | None = None,
+    changes: Mapping[str, list[str]] | None = None,
+    generated: dt.datetime | None = None,
+) -> str:
+    """The whole report as one HTML string."""
+    notes = notes or {}
+    changes = changes or {}
+    result = shortlist_ranking(ds, scenario)
+    table, comp = result.table, result.components
+    present = [f for f in facility_ids if f in table.index]
+    missing = [f for f in facility_ids if f not in table.index]
+    currency = scenario.currency
+    when = (generated or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%d %H:%M UTC")
+
+    parts = [
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>",
+        f"<title>{_e(title)}</title><style>{CSS}</style></head><body>",
+        f"<h1>{_e(title)}</h1>",
+        f"<p class='muted'>{'Prepared for ' + _e(client) + ' · ' if client else ''}Generated {when} · data version {_e(ds.content_hash[:12])}</p>",
+        f"<p class='disclaimer'><strong>Not medical advice.</strong> {_e(DISCLAIMER)}</p>",
+        "<h2>Your scenario</h2><ul>",
+        *[f"<li>{_e(line)}</li>" for line in describe_scenario(ds, scenario)],
+        "</ul>",
+        "<h2>The shortlist</h2>",
+        "<table><thead><tr><th>#</th><th>Facility</th><th>Country</th><th>Rank of all</th><th>Score</th>"
+        f"<th>Whole trip ({_e(currency)})</th><th>Accreditation</th></tr></thead><tbody>",
+    ]
+    for pos, fid in enumerate(present, 1):
+        row = table.loc[fid]
+        acc = ", ".join(row["accreditations"]) or "none found"
+        parts.append(
+            f"<tr><td>{pos}</td><td>{_e(row['name'])}</td><td>{_e(row['country_name'])}</td>"
+            f"<td class='num'>{int(row['rank'])} of {len(table)}</td><td class='num'>{row['score']:.2f}</td>"
+            f"<td class='num'>{_money(row['total_low'], row['total_high'], currency)}</td><td>{_e(acc)}</td></tr>"
+        )
+    parts.append("</tbody></table>")
+    if missing:
+        parts.append(f"<p class='status-missing'>No longer in the data: {_e(', '.join(missing))}.</p>")
+    parts.append(
+        "<p class='small muted'>Whole-trip ranges add the components that sources report; components marked "
+        "<em>missing</em> are not counted. Rank and score use your weights over all facilities in the data.</p>"
+    )
+
+    if present:
+        names = table["name"]
+        fig = charts.cost_breakdown(comp[comp["facility_id"].isin(present)], names, currency)
+        fig.update_layout(height=max(300, 60 * len(present) + 160), width=700)
+        parts.append(
+            "<div class='chart'>"
+            + pio.to_html(fig, include_plotlyjs=True, full_html=False, config={"staticPlot": True, "responsive": True})
+            + "</div>"
+        )
+
+    parts.append("<h2>Each option</h2>")
+    used_sources: dict[str, tuple[str, str]] = {}
+    for fid in present:
+        row = table.loc[fid]
+        parts.append(
+            f"<section class='option'><h3>{_e(row['name'])} — {_e(row['city'] or 'city not reported')}, {_e(row['country_name'])}</h3>"
+        )
+        parts.append(f"<p>{_e(row['summary'])}</p>")
+        if notes.get(fid):
+            parts.append(f"<p class='note'><strong>Note:</strong> {_e(notes[fid])}</p>")
+        for change in changes.get(fid, []):
+            parts.append(f"<p class='status-estimated'>Changed since the shortlist was saved: {_e(change)}</p>")
+        parts.append(
+            "<table><thead><tr><th>Cost component</th><th>Range</th><th>How known</th><th>Basis</th><th>Source</th></tr></thead><tbody>"
+        )
+        for _, c in comp[comp["facility_id"] == fid].iterrows():
+            rng = "included" if c["status"] == "included" else _money(c["low"], c["high"], currency)
+            src = c["source_url"] if isinstance(c["source_url"], str) else None
+            date = c["as_of"] if isinstance(c["as_of"], str) else "undated"
+            parts.append(
+                f"<tr><td>{_e(c['label'])}</td><td class='num'>{rng}</td><td class='status-{_e(c['status'])}'>{_e(c['status'])}</td>"
+                f"<td>{_e(c['basis'])}</td><td class='small'>{_e(c['evidence']) if src else ''} {_e(date) if src else ''}</td></tr>"
+            )
+            if src:
+                for url in src.split("; "):
+                    used_sources.setdefault(url, (str(c["evidence"]), date))
+        parts.append("</tbody></table>")
+        facts = ds.facts[ds.facts["facility_id"] == fid]
+        parts.append("<table><thead><tr><th>Fact</th><th>Value</th><th>Evidence</th><th>As of</th></tr></thead><tbody>")
+        for _, f in facts.iterrows():
+            date = f["as_of"] if isinstance(f["as_of"], str) else "undated"
+            flag = " (stale)" if f["stale"] else ""
+            parts.append(
+                f"<tr><td>{_e(f['field'].replace('_', ' '))}</td><td>{_e(f['value'])}</td><td>{_e(f['evidence'])}</td><td>{_e(date)}{flag}</td></tr>"
+            )
+            used_sources.setdefault(str(f["source_url"]), (str(f["evidence"]), date))
+        parts.append("</tbody></table></section>")
+
+    parts.append("<h2>Sources</h2><table><thead><tr><th>Source</th><th>Evidence</th><th>As of</th></tr></thead><tbody>")
+    for url, (evidence, date) in sorted(used_sources.items()):
+        parts.append(f"<tr><td>{_link(url)}</td><td>{_e(evidence)}</td><td>{_e(date)}</td></tr>")
+    parts.append("</tbody></table>")
+    parts.append(f"<p class='small muted'>{_e(DISCLAIMER)}</p></body></html>")
+    return "\n".join(parts)
+
+
+def shortlist_table(
+    ds: Dataset, scenario: Scenario, facility_ids: Sequence[str], notes: Mapping[str, str] | None = None
+) -> pd.DataFrame:
+    """The ranking table (as ``rank`` prints it) for the shortlisted options, in the user's order, with notes."""
+    from compare.cli import ranking_table  # the one flat-table builder shared by CLI and dashboard
+
+    result = shortlist_ranking(ds, scenario)
+    flat = ranking_table(result).set_index("facility_id", drop=False)
+    present = [f for f in facility_ids if f in flat.index]
+    out = flat.loc[present].reset_index(drop=True)
+    out.insert(0, "position", range(1, len(out) + 1))
+    out.insert(3, "note", [(notes or {}).get(f, "") for f in present])
+    return out
