@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from app_pages.common import DISCLAIMER, current_ranking, money, money_range, plain, session_dataset, shortlist_store
 from compare import charts, criteria, export
 from compare.cli import ranking_table
+from compare.dataset import months_old
 
 VIEWS = ["Cost vs score", "Cost breakdown", "Map", "Side by side", "Why this rank", "Robustness"]
 
@@ -54,6 +56,13 @@ def _add_to_shortlist(picked, result, scenario, data_hash) -> None:
                 st.error(plain(exc))
 
 
+def _dated(as_of) -> str:
+    if not isinstance(as_of, str):
+        return "undated"
+    age = months_old(as_of)
+    return f"{as_of} (stale)" if age is not None and age > 24 else as_of
+
+
 def _display_table(table, components, currency):
     price = components[components["component"] == "operation_package"].set_index("facility_id")
     view = table.assign(
@@ -61,14 +70,14 @@ def _display_table(table, components, currency):
         badges=table.apply(_badges, axis=1),
         price_status=price["status"].reindex(table.index),
         price_evidence=price["evidence"].reindex(table.index).fillna("—"),
-        price_as_of=price["as_of"].reindex(table.index).fillna("undated"),
+        price_as_of=price["as_of"].reindex(table.index).map(_dated),
         price_source=price["source_url"]
         .reindex(table.index)
         .map(lambda s: s.split("; ")[0] if isinstance(s, str) else None),
         not_reported=table["missing_criteria"].map(
             lambda m: ", ".join(criteria.BY_ID[c].label.lower() for c in m) or "—"
         ),
-        volume_shown=table["annual_spine_surgeries"],
+        volume_shown=table["annual_spine_surgeries"].map(lambda v: "not reported" if pd.isna(v) else f"{v:,.0f}"),
         flight=table["flight_hours"],
     )
     return view
@@ -174,14 +183,16 @@ def render() -> None:
         ),
         "trip": st.column_config.TextColumn("Whole trip", help="Low–high range of the components the sources report."),
         "badges": "Offers",
-        "volume_shown": st.column_config.NumberColumn("Spine ops/yr", format="%d", help="Blank = not reported."),
+        "volume_shown": st.column_config.TextColumn("Spine ops/yr", help="Spine operations a year, as reported."),
         "flight": st.column_config.NumberColumn(
             "Flight h (est.)", format="%.1f", help="Great-circle distance ÷ 800 km/h + 1 h; not a schedule."
         ),
         "confidence": st.column_config.ProgressColumn("Data confidence", min_value=0.0, max_value=1.0, format="%.2f"),
         "price_status": "Price basis",
         "price_evidence": "Evidence",
-        "price_as_of": "Price as of",
+        "price_as_of": st.column_config.TextColumn(
+            "Price as of", help="Date of the newest price figure used; stale = older than 24 months."
+        ),
         "not_reported": "Not reported",
         "pareto": st.column_config.CheckboxColumn("Pareto"),
         "price_source": st.column_config.LinkColumn("Price source", display_text="source"),
