@@ -10,7 +10,7 @@ import pandas as pd
 
 from compare.criteria import Objective
 from compare.scenario import Method, MissingPolicy
-from compare.scoring import prepare_matrix
+from compare.scoring import prepare_matrix, topsis_ideals
 
 BLOCK = 1000  # weight samples per block: bounds memory at n × BLOCK floats
 
@@ -81,13 +81,7 @@ def _block_scorer(method, n, filled, known, obj):
     # TOPSIS in the squared-weights form: d+^2 = sum_j w_j^2 (r_ij - pis_j)^2, i.e. two
     # matrix products for the whole block (weights are positive, so the weighted ideal
     # is the weight times the unweighted one).
-    f = np.nan_to_num(filled)
-    norm = np.sqrt(np.einsum("ij,ij->j", f, f))
-    r = f / np.where(norm == 0, 1.0, norm)
-    masked = np.where(np.isnan(filled), np.nan, r)
-    vmax, vmin = np.nanmax(masked, axis=0), np.nanmin(masked, axis=0)
-    pis = np.where(obj > 0, vmax, vmin)
-    nis = np.where(obj > 0, vmin, vmax)
+    r, pis, nis = topsis_ideals(filled, obj)
     k = np.ones_like(r) if known is None else known
     ap = np.ascontiguousarray((k * (r - pis) ** 2).T)
     am = np.ascontiguousarray((k * (r - nis) ** 2).T)
@@ -128,6 +122,14 @@ def _rank_order(s: np.ndarray) -> np.ndarray:
     return key
 
 
+def _setup(values, objectives, weights, method, missing, samples, concentration, seed, weight_samples):
+    """Options in id order, the weight samples, and the block scorer, for both SMAA entry points."""
+    values = values.sort_index(key=lambda idx: idx.astype(str))
+    p = prepare_matrix(values, objectives, weights, missing)
+    W = weight_samples if weight_samples is not None else sample_weights(p.weights, samples, concentration, seed)
+    return values, W, _block_scorer(method, p.normalized, p.filled, p.known, p.objectives)
+
+
 def rank_acceptability(
     values: pd.DataFrame,
     objectives: Mapping[str, Objective],
@@ -145,11 +147,9 @@ def rank_acceptability(
     Options are processed in id order and ties go to the smaller id, as in ``score``.
     ``weight_samples`` (samples × weighted criteria) overrides sampling, for tests.
     """
-    values = values.sort_index(key=lambda idx: idx.astype(str))
-    p = prepare_matrix(values, objectives, weights, missing)
-    n, filled, known, w, obj = p.normalized, p.filled, p.known, p.weights, p.objectives
-    W = weight_samples if weight_samples is not None else sample_weights(w, samples, concentration, seed)
-    scorer = _block_scorer(method, n, filled, known, obj)
+    values, W, scorer = _setup(
+        values, objectives, weights, method, missing, samples, concentration, seed, weight_samples
+    )
     count = len(values)
     acc = np.zeros(count * count, dtype=np.int64)
     offsets = (np.arange(count) * count)[None, :]
@@ -179,11 +179,9 @@ def rank1_counts(
     Same samples, seed and tie policy as ``rank_acceptability`` (scores compared at 12
     decimals, ties to the smaller id); one ``argmax`` per sample instead of a full sort.
     """
-    values = values.sort_index(key=lambda idx: idx.astype(str))
-    p = prepare_matrix(values, objectives, weights, missing)
-    n, filled, known, w, obj = p.normalized, p.filled, p.known, p.weights, p.objectives
-    W = weight_samples if weight_samples is not None else sample_weights(w, samples, concentration, seed)
-    scorer = _block_scorer(method, n, filled, known, obj)
+    values, W, scorer = _setup(
+        values, objectives, weights, method, missing, samples, concentration, seed, weight_samples
+    )
     count = len(values)
     top = np.zeros(count, dtype=np.int64)
     for start in range(0, W.shape[0], BLOCK):

@@ -58,14 +58,12 @@ def wsm_scores(n: np.ndarray, w: np.ndarray, known: np.ndarray | None = None) ->
     return np.nan_to_num(n) @ w / (known @ w)
 
 
-def topsis_scores(x: np.ndarray, w: np.ndarray, objectives: np.ndarray, known: np.ndarray | None = None) -> np.ndarray:
-    """Classic TOPSIS (Hwang & Yoon) with vector normalization.
+def topsis_ideals(x: np.ndarray, objectives: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Vector-normalized matrix (NaN cells as 0) and each column's ideal and anti-ideal.
 
-    With ``known``, missing cells are left out of both distances and each row's weights
-    are renormalized over its known criteria.
+    Shared by ``topsis_scores`` and the SMAA kernel; NaN cells take no part in the ideals.
     """
-    wn = w / w.sum()
-    if known is None:
+    if not np.isnan(x).any():
         # Complete matrix: the plain (and fast) textbook computation.
         norm = np.sqrt(np.einsum("ij,ij->j", x, x))
         r = x / np.where(norm == 0, 1.0, norm)
@@ -78,6 +76,17 @@ def topsis_scores(x: np.ndarray, w: np.ndarray, objectives: np.ndarray, known: n
         vmax, vmin = np.nanmax(masked, axis=0), np.nanmin(masked, axis=0)
     pis = np.where(objectives > 0, vmax, vmin)
     nis = np.where(objectives > 0, vmin, vmax)
+    return r, pis, nis
+
+
+def topsis_scores(x: np.ndarray, w: np.ndarray, objectives: np.ndarray, known: np.ndarray | None = None) -> np.ndarray:
+    """Classic TOPSIS (Hwang & Yoon) with vector normalization.
+
+    With ``known``, missing cells are left out of both distances and each row's weights
+    are renormalized over its known criteria.
+    """
+    wn = w / w.sum()
+    r, pis, nis = topsis_ideals(x, objectives)
     if known is None:
         dp = np.sqrt(((r - pis) ** 2) @ (wn**2))
         dm = np.sqrt(((r - nis) ** 2) @ (wn**2))
