@@ -62,11 +62,27 @@ def measure(data_dir: Path | None) -> tuple[float, float]:
 def main() -> list[dict]:
     rows = []
     ref, ours = measure(None)
-    rows.append({"case": "rerun after weight change, shipped data", "reference": "empty app rerun", "ref_s": ref, "ours_s": ours, "budget_s": 0.100})
+    rows.append(
+        {
+            "case": "rerun after weight change, shipped data",
+            "reference": "empty app rerun",
+            "ref_s": ref,
+            "ours_s": ours,
+            "budget_s": 0.100,
+        }
+    )
     with tempfile.TemporaryDirectory() as tmp:
         data = generated_data(1000, Path(tmp) / "data")
         ref, ours = measure(data)
-        rows.append({"case": "rerun after weight change, 1,000 facilities", "reference": "empty app rerun", "ref_s": ref, "ours_s": ours, "budget_s": 0.250})
+        rows.append(
+            {
+                "case": "rerun after weight change, 1,000 facilities",
+                "reference": "empty app rerun",
+                "ref_s": ref,
+                "ours_s": ours,
+                "budget_s": 0.250,
+            }
+        )
     os.environ.pop("SPINE_DATA_DIR", None)
     return rows
 
@@ -77,8 +93,10 @@ def print_table(rows: list[dict]) -> bool:
     for r in rows:
         ok = r["ours_s"] <= r["budget_s"]
         ok_all &= ok
-        print(f"{r['case']:48} {r['reference']:18} {r['ref_s'] * 1e3:7.1f}ms {r['ours_s'] * 1e3:7.1f}ms "
-              f"{r['ours_s'] / r['ref_s']:6.1f}x {r['budget_s'] * 1e3:6.0f}ms  {'yes' if ok else 'NO'}")
+        print(
+            f"{r['case']:48} {r['reference']:18} {r['ref_s'] * 1e3:7.1f}ms {r['ours_s'] * 1e3:7.1f}ms "
+            f"{r['ours_s'] / r['ref_s']:6.1f}x {r['budget_s'] * 1e3:6.0f}ms  {'yes' if ok else 'NO'}"
+        )
     return ok_all
 
 
