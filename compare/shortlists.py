@@ -643,7 +643,16 @@ class ShortlistStore:
     def _configure(self, conn: sqlite3.Connection, *, read_only: bool) -> None:
         conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
         conn.execute("PRAGMA foreign_keys = ON")
-        version = schema_version(conn)  # also proves the file is an SQLite database
+        # Read the version and the table list in one snapshot: read separately, a process
+        # creating the database at the same moment can commit in between, and its fresh
+        # tables would then look like another program's file.
+        conn.execute("BEGIN")
+        try:
+            version = schema_version(conn)  # also proves the file is an SQLite database
+            foreign = foreign_tables(conn) if version == 0 else None
+        finally:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")  # nothing was written: just end the snapshot
         if version > SCHEMA_VERSION:
             raise self._fail(Failure.NEWER, f"schema version {version}; this version knows up to {SCHEMA_VERSION}")
         if not self._checked:
@@ -653,7 +662,7 @@ class ShortlistStore:
             result = conn.execute("PRAGMA quick_check").fetchone()[0]
             if result != "ok":
                 raise self._fail(Failure.DAMAGED, f"integrity check: {result}")
-        if version == 0 and (foreign := foreign_tables(conn)):
+        if foreign:
             raise self._fail(Failure.DAMAGED, foreign)  # another program's file: hands off
         if not read_only:
             # WAL: readers never block the writer and vice versa, and a killed writer
