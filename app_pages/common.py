@@ -333,11 +333,30 @@ def footer(ds: Dataset) -> None:
 
 
 _MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>~:$&")
+_JOINER = "\u2060"  # an invisible word joiner: breaks autolinks without changing what shows
 
 
 def plain(text: object) -> str:
-    """Escape markdown so text from data or uploads shows literally (no links, no markup)."""
-    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text))
+    """Escape markdown so text from data or uploads shows literally (no links, no markup).
+
+    Backslash escapes stop markup, but Markdown still turns bare URLs, ``www.`` names and
+    e-mail addresses into links, so those get an invisible word joiner as well.
+    """
+    escaped = "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text))
+    for pattern, replacement in (
+        ("\\:", "\\:" + _JOINER),
+        ("www", "w" + _JOINER + "ww"),
+        ("WWW", "W" + _JOINER + "WW"),
+        ("@", _JOINER + "@"),
+    ):
+        escaped = escaped.replace(pattern, replacement)
+    return escaped
+
+
+def split_sources(df: pd.DataFrame, column: str = "source_url") -> pd.DataFrame:
+    """Copy with ``column`` kept only for http(s) URLs (a link column) and ``citation`` for the rest."""
+    is_url = df[column].map(lambda v: isinstance(v, str) and v.startswith(("http://", "https://")))
+    return df.assign(**{column: df[column].where(is_url), "citation": df[column].where(~is_url)})
 
 
 # ---- scenarios and shortlists ------------------------------------------------------

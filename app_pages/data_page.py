@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import plain, session_dataset
+from app_pages.common import plain, session_dataset, split_sources
 from compare import charts, uploads
 
 
@@ -51,7 +51,8 @@ def render() -> None:
 
     st.subheader("Sources")
     src = (
-        facts.groupby(["source_url", "evidence"], dropna=False)
+        split_sources(facts)
+        .groupby(["source_url", "citation", "evidence"], dropna=False)
         .agg(facts=("field", "count"), facilities=("facility_id", "nunique"), as_of=("as_of", "max"))
         .reset_index()
     )
@@ -62,6 +63,7 @@ def render() -> None:
         key="sources",
         column_config={
             "source_url": st.column_config.LinkColumn("Source"),
+            "citation": "Citation",
             "evidence": "Evidence",
             "facts": "Facts",
             "facilities": "Facilities",

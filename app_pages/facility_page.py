@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import current_ranking, money_range, not_reported, plain, session_dataset
+from app_pages.common import current_ranking, money_range, not_reported, plain, session_dataset, split_sources
 from compare import costs
 
 
@@ -57,7 +57,9 @@ def render() -> None:
         lambda r: "undated" if r["undated"] else ("stale (over 24 months)" if r["stale"] else "current"), axis=1
     )
     st.dataframe(
-        facts[["field", "value", "evidence", "as_of", "age", "source_url"]].astype({"value": str}),
+        split_sources(facts)[["field", "value", "evidence", "as_of", "age", "source_url", "citation"]].astype(
+            {"value": str}
+        ),
         hide_index=True,
         width="stretch",
         key="facility_facts",
@@ -68,6 +70,7 @@ def render() -> None:
             "as_of": "As of",
             "age": "Freshness",
             "source_url": st.column_config.LinkColumn("Source"),
+            "citation": "Citation",
         },
     )
     known = set(facts["field"])

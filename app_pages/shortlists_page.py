@@ -23,7 +23,7 @@ def _edit(store, shortlist, ds, current) -> None:
         snap = snapshot_from(current, item.facility_id) if present else None
         rows.append(
             {
-                "order": item.position,
+                "order": item.position + 1,
                 "facility": table.loc[item.facility_id, "name"] if present else item.facility_id,
                 "whole_trip": money_range(snap["total_low"], snap["total_high"], snap["currency"])
                 if snap
