@@ -31,6 +31,11 @@ to every contender (Dirichlet sampling of 10,000 × 10 takes a few ms more).
 from __future__ import annotations
 
 import os
+
+# On a 2-core machine shared with other processes, OpenBLAS's second thread stalls and
+# small matrix products swing 5x between runs. One thread for every contender (set before
+# numpy loads; override by exporting OPENBLAS_NUM_THREADS) keeps the ratios repeatable.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import statistics
 import sys
 import time

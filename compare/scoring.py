@@ -64,10 +64,13 @@ def topsis_ideals(x: np.ndarray, objectives: np.ndarray) -> tuple[np.ndarray, np
     Shared by ``topsis_scores`` and the SMAA kernel; NaN cells take no part in the ideals.
     """
     if not np.isnan(x).any():
-        # Complete matrix: the plain (and fast) textbook computation.
-        norm = np.sqrt(np.einsum("ij,ij->j", x, x))
-        r = x / np.where(norm == 0, 1.0, norm)
-        vmax, vmin = r.max(axis=0), r.min(axis=0)
+        # Complete matrix: the textbook computation, on a transposed copy because
+        # reductions along contiguous rows are about three times faster than down columns.
+        xt = np.ascontiguousarray(x.T)
+        norm = np.sqrt(np.einsum("ij,ij->i", xt, xt))
+        norm[norm == 0] = 1.0
+        rt = xt / norm[:, None]
+        r, vmax, vmin = rt.T, rt.max(axis=1), rt.min(axis=1)
     else:
         filled = np.nan_to_num(x)
         norm = np.sqrt(np.einsum("ij,ij->j", filled, filled))
@@ -110,7 +113,7 @@ def rank_matrix(
     wn = w / w.sum()
     if method is Method.WSM:
         # Column minima of a tall C-ordered matrix are faster on a transposed copy.
-        cols = np.ascontiguousarray(x.T) if x.shape[0] > 20_000 else x.T
+        cols = np.ascontiguousarray(x.T)
         lo, hi = cols.min(axis=1), cols.max(axis=1)
         span = hi - lo
         flat = span == 0
