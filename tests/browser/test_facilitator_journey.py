@@ -18,17 +18,32 @@ def _editor_column(ui, header: str) -> list[str]:
     return ui.grid_column(header, "Note")
 
 
+def _selected_column(grid) -> int | None:
+    """aria-colindex of the cell glide has focused (its accessible table marks it selected)."""
+    cell = grid.locator('td[role="gridcell"][aria-selected="true"]')
+    return int(cell.first.get_attribute("aria-colindex")) if cell.count() else None
+
+
 def _edit_note(ui, row: int, text: str) -> None:
     """Type into the Note cell of ``row`` of the shortlist editor with the keyboard, as a user does."""
     grid = ui.grid("Note")
     expect(grid.locator('td[role="gridcell"]').first).to_be_attached()
-    headers = ui.grid_headers("Note")
+    note_col = int(grid.locator('th[role="columnheader"]:text-is("Note")').get_attribute("aria-colindex"))
     ui.click_cell(grid, row, x=30)  # the Order cell of that row
-    for _ in range(headers.index("Note") - headers.index("Order")):
-        ui.page.keyboard.press("ArrowRight")
+    # Walk right until the focused cell is the Note cell: counting key presses alone was
+    # flaky (a press that arrives while the grid takes focus is lost).
+    ui.wait_until(lambda: _selected_column(grid) is not None, "no cell is focused")
+    for _ in range(10):
+        current = _selected_column(grid)
+        if current == note_col:
+            break
+        ui.page.keyboard.press("ArrowRight" if current < note_col else "ArrowLeft")
+        ui.wait_until(lambda current=current: _selected_column(grid) != current, "the focus did not move")
+    assert _selected_column(grid) == note_col, "could not focus the Note cell"
     ui.page.keyboard.press("Enter")
     editor = ui.page.locator("textarea.gdg-input")
     expect(editor).to_be_visible()
+    expect(editor).to_be_enabled()
     ui.page.keyboard.type(text)
     expect(editor).to_have_value(text)
     ui.page.wait_for_timeout(300)  # an Enter hard on the heels of the typing sometimes commits nothing
