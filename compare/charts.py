@@ -6,6 +6,8 @@ several times cheaper to build, which keeps dashboard reruns fast.
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -15,6 +17,14 @@ PALETTE = ["#1f6feb", "#e8710a", "#188038", "#a142f4", "#d93025", "#12b5cb", "#f
 FRONT, OTHER = "#1f6feb", "#9aa0a6"
 PHASE_COLOURS = {"operation": "#1f6feb", "pre_op": "#12b5cb", "post_op": "#188038", "travel": "#e8710a"}
 STATUS_PATTERN = {"quoted": "", "published": "", "entered": "", "estimated": "/"}
+
+
+def safe_label(text: object) -> str:
+    """Text from data for a chart: Plotly reads a subset of HTML (links, bold) in labels and
+    hover text, so tags are escaped to show literally (Plotly renders the entities)."""
+    return html.escape(str(text), quote=False)
+
+
 LAYOUT = {"margin": {"l": 10, "r": 10, "t": 50, "b": 10}, "legend": {"orientation": "h", "y": -0.15}}
 
 
@@ -44,7 +54,7 @@ def pareto_scatter(table: pd.DataFrame, currency: str) -> go.Figure:
                     "thickness": 1,
                 },
                 customdata=part.index.to_numpy(),
-                text=part["name"],
+                text=part["name"].map(safe_label),
                 hovertemplate="%{text}<br>cost %{x:,.0f}<br>score %{y:.2f}<extra></extra>",
             )
         )
@@ -74,7 +84,7 @@ def cost_breakdown(components: pd.DataFrame, names: pd.Series, currency: str) ->
     """Stacked bars of counted components (midpoints); estimated parts hatched."""
     counted = components[components["status"].isin(["quoted", "published", "estimated", "entered"])].copy()
     counted["mid"] = (counted["low"] + counted["high"]) / 2
-    counted["option"] = counted["facility_id"].map(names)
+    counted["option"] = counted["facility_id"].map(names).map(safe_label)
     order = counted.groupby("option")["mid"].sum().sort_values().index.tolist()
     fig = go.Figure()
     for (label, status), part in counted.groupby(["label", "status"], sort=False):
@@ -112,7 +122,7 @@ def facility_map(table: pd.DataFrame, origin: dict) -> go.Figure:
         go.Scattergeo(
             lat=located["lat"],
             lon=located["lon"],
-            text=located["name"],
+            text=located["name"].map(safe_label),
             mode="markers",
             marker={
                 "size": 10,
@@ -132,7 +142,7 @@ def facility_map(table: pd.DataFrame, origin: dict) -> go.Figure:
         go.Scattergeo(
             lat=[origin["lat"]],
             lon=[origin["lon"]],
-            text=[f"From {origin['city']}"],
+            text=[safe_label(f"From {origin['city']}")],
             mode="markers+text",
             textposition="top center",
             marker={"size": 12, "symbol": "star", "color": "#d93025"},
@@ -154,7 +164,7 @@ def contributions(table: pd.DataFrame, ids: list[str]) -> go.Figure:
     for j, c in enumerate(CRITERIA):
         fig.add_trace(
             go.Bar(
-                y=part["name"],
+                y=part["name"].map(safe_label),
                 x=part[f"contrib_{c.id}"],
                 orientation="h",
                 name=c.label,
@@ -184,7 +194,9 @@ def side_by_side(table: pd.DataFrame, ids: list[str], weights: dict[str, float])
         for c in CRITERIA:
             w = weights.get(c.id, 0.0) / total
             values.append(row[f"contrib_{c.id}"] / w if w > 0 else None)
-        fig.add_trace(go.Bar(x=labels, y=values, name=row["name"], marker={"color": PALETTE[j % len(PALETTE)]}))
+        fig.add_trace(
+            go.Bar(x=labels, y=values, name=safe_label(row["name"]), marker={"color": PALETTE[j % len(PALETTE)]})
+        )
     fig.update_layout(
         barmode="group",
         title="Side by side: how each option does on each criterion (1 = best among those ranked)",
@@ -200,7 +212,7 @@ def robustness(table: pd.DataFrame, top: int = 10) -> go.Figure:
     fig = go.Figure(
         [
             go.Bar(
-                y=part["name"],
+                y=part["name"].map(safe_label),
                 x=part["p_top3"],
                 orientation="h",
                 name="P(top 3)",
@@ -208,7 +220,7 @@ def robustness(table: pd.DataFrame, top: int = 10) -> go.Figure:
                 hovertemplate="P(top 3) %{x:.1%}<extra></extra>",
             ),
             go.Bar(
-                y=part["name"],
+                y=part["name"].map(safe_label),
                 x=part["p_rank1"],
                 orientation="h",
                 name="P(rank 1)",

@@ -1,0 +1,90 @@
+"""Figure builders, tested on the figures they return (traces, axes, values)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from compare import Scenario, charts, criteria, rank
+
+
+@pytest.fixture(scope="module")
+def result(shipped):
+    return rank(
+        shipped,
+        Scenario(origin="london", currency="GBP", companion=True, flight_fare=700.0),
+        sensitivity=True,
+        samples=2000,
+    )
+
+
+def test_pareto_scatter_marks_exactly_the_front(result):
+    table = result.table
+    fig = charts.pareto_scatter(table, "GBP")
+    front, dominated = fig.data[0], fig.data[1]
+    priced = table[table["cost"].notna()]
+    assert set(front.customdata) == set(priced.index[priced["pareto"]])
+    assert set(dominated.customdata) == set(priced.index[~priced["pareto"]])
+    assert fig.layout.xaxis.title.text == "Whole-trip cost (GBP) ↓"
+    assert fig.layout.yaxis.title.text.endswith("↑")
+    # Error bars span each option's low–high range around the midpoint.
+    row = priced.loc[front.customdata[0]]
+    assert front.error_x.array[0] == pytest.approx(row["total_high"] - row["cost"])
+    assert front.error_x.arrayminus[0] == pytest.approx(row["cost"] - row["total_low"])
+
+
+def test_cost_breakdown_stacks_counted_components_and_hatches_estimates(result):
+    ids = list(result.table.index[:4])
+    comp = result.components[result.components["facility_id"].isin(ids)]
+    fig = charts.cost_breakdown(comp, result.table["name"], "GBP")
+    assert fig.layout.barmode == "stack"
+    statuses = {t.name.rsplit("(", 1)[1].rstrip(")") for t in fig.data}
+    assert statuses <= {"quoted", "published", "estimated", "entered"}
+    for trace in fig.data:
+        hatched = trace.marker.pattern.shape == "/"
+        assert hatched == trace.name.endswith("(estimated)")
+    # The bars of one option add up to the midpoint of its whole-trip range.
+    name = result.table.loc[ids[0], "name"]
+    total = sum(x for t in fig.data for y, x in zip(t.y, t.x, strict=True) if y == name)
+    row = result.table.loc[ids[0]]
+    assert total == pytest.approx((row["total_low"] + row["total_high"]) / 2)
+
+
+def test_map_shows_located_options_and_the_origin(result):
+    fig = charts.facility_map(result.table, result.origin)
+    options, origin = fig.data
+    assert len(options.lat) == result.table["lat"].notna().sum()
+    assert origin.text == ("From London",)
+
+
+def test_contributions_add_up_to_each_score(result):
+    ids = list(result.table.index[:3])
+    fig = charts.contributions(result.table, ids)
+    assert [t.name for t in fig.data] == [c.label for c in criteria.CRITERIA]
+    sums = np.sum([t.x for t in fig.data], axis=0)
+    np.testing.assert_allclose(sums, result.table.loc[ids, "score"], atol=1e-12)
+
+
+def test_side_by_side_shows_at_most_five_options(result):
+    ids = list(result.table.index[:7])
+    fig = charts.side_by_side(result.table, ids, result.scenario.weights)
+    assert len(fig.data) == 5
+    for trace in fig.data:
+        assert all(v is None or 0 <= v <= 1 + 1e-9 for v in trace.y)
+
+
+def test_robustness_bars_are_probabilities(result):
+    fig = charts.robustness(result.table)
+    top3, top1 = fig.data
+    assert all(a >= b for a, b in zip(top3.x, top1.x, strict=True))
+    assert fig.layout.xaxis.range == (0, 1)
+
+
+def test_labels_from_data_cannot_become_markup(result):
+    table = result.table.copy()
+    first = table.index[0]
+    table.loc[first, "name"] = '<a href="https://evil.example">x</a><b>bold</b>'
+    for fig in (charts.contributions(table, [first]), charts.pareto_scatter(table, "GBP")):
+        shown = [str(v) for t in fig.data for part in (t.y, t.text) if part is not None for v in np.ravel(part)]
+        assert not any("<a " in v or "<b>" in v for v in shown)
+        assert any("&lt;a href" in v for v in shown)
