@@ -7,7 +7,7 @@ import streamlit as st
 
 from app_pages.common import apply_scenario, money_range, plain, session_dataset, shortlist_store
 from compare import export, report
-from compare.shortlists import ShortlistError, changes, snapshot_from
+from compare.shortlists import ShortlistError, changes_since_saved, snapshots_from
 
 
 def _reopen(scenario) -> None:
@@ -15,12 +15,13 @@ def _reopen(scenario) -> None:
     st.session_state["_reopened"] = True
 
 
-def _edit(store, shortlist, ds, current) -> None:
+def _edit(store, shortlist, current, changed) -> None:
     table = current.table
+    snaps = snapshots_from(current, (item.facility_id for item in shortlist.items))
     rows = []
     for item in shortlist.items:
         present = item.facility_id in table.index
-        snap = snapshot_from(current, item.facility_id) if present else None
+        snap = snaps.get(item.facility_id)
         rows.append(
             {
                 "order": item.position + 1,
@@ -28,7 +29,7 @@ def _edit(store, shortlist, ds, current) -> None:
                 "whole_trip": money_range(snap["total_low"], snap["total_high"], snap["currency"])
                 if snap
                 else "no longer in the data",
-                "changes": "; ".join(changes(item.snapshot, snap)) or "none",
+                "changes": "; ".join(changed[item.facility_id]) or "none",
                 "note": item.note,
                 "remove": False,
                 "id": item.facility_id,
@@ -117,16 +118,11 @@ def render() -> None:
             "The data changed since this shortlist was saved; see “Changed since saved” for each option. "
             "Costs below are recomputed on today's data."
         )
-    _edit(store, shortlist, ds, current)
+    changed = changes_since_saved(shortlist, current)
+    _edit(store, shortlist, current, changed)
 
     ids = [i.facility_id for i in shortlist.items]
     notes = {i.facility_id: i.note for i in shortlist.items}
-    changed = {
-        i.facility_id: changes(
-            i.snapshot, snapshot_from(current, i.facility_id) if i.facility_id in current.table.index else None
-        )
-        for i in shortlist.items
-    }
     stem = "".join(ch if ch.isalnum() else "-" for ch in shortlist.name).strip("-")[:60] or "shortlist"
     with st.container(horizontal=True):
         st.button(

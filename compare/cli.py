@@ -276,7 +276,7 @@ def cmd_shortlists(args) -> int:
 
 def cmd_report(args) -> int:
     from compare import report
-    from compare.shortlists import changes, snapshot_from
+    from compare.shortlists import changes_since_saved
 
     shortlist = _shortlist(args)
     ds = _load(args.data)
@@ -285,12 +285,7 @@ def cmd_report(args) -> int:
         current = report.shortlist_ranking(ds, shortlist.scenario)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    changed = {
-        item.facility_id: changes(
-            item.snapshot, snapshot_from(current, item.facility_id) if item.facility_id in current.table.index else None
-        )
-        for item in shortlist.items
-    }
+    changed = changes_since_saved(shortlist, current)
     html = report.build_report(
         ds,
         shortlist.scenario,

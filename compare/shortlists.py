@@ -475,6 +475,12 @@ def snapshots_from(ranking: Any, facility_ids: Iterable[str]) -> dict[str, dict[
     return {fid: snapshot_from(ranking, fid) for fid in facility_ids if fid in ranking.table.index}
 
 
+def changes_since_saved(shortlist: Shortlist, ranking: Any) -> dict[str, list[str]]:
+    """For each item, what differs between its saved snapshot and ``ranking`` today."""
+    current = snapshots_from(ranking, (item.facility_id for item in shortlist.items))
+    return {item.facility_id: changes(item.snapshot, current.get(item.facility_id)) for item in shortlist.items}
+
+
 def _money(value: Any) -> str:
     return f"{round(value):,}" if isinstance(value, (int, float)) and math.isfinite(value) else "?"
 
