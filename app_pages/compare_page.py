@@ -7,7 +7,6 @@ import streamlit as st
 
 from app_pages.common import DISCLAIMER, current_ranking, money, money_range, plain, session_dataset, shortlist_store
 from compare import charts, criteria, export
-from compare.cli import ranking_table
 from compare.dataset import months_old
 
 VIEWS = ["Cost vs score", "Cost breakdown", "Map", "Side by side", "Why this rank", "Robustness"]
@@ -221,7 +220,7 @@ def render() -> None:
     with st.container(horizontal=True):
         st.download_button(
             "Download ranking (CSV)",
-            lambda: export.to_csv_bytes(ranking_table(result)),
+            lambda: export.to_csv_bytes(export.ranking_table(result)),
             file_name="spinal-fusion-ranking.csv",
             mime="text/csv",
             icon=":material/download:",
@@ -229,7 +228,7 @@ def render() -> None:
         )
         st.download_button(
             "Download ranking (Excel)",
-            lambda: export.to_xlsx_bytes({"ranking": ranking_table(result)}),
+            lambda: export.to_xlsx_bytes({"ranking": export.ranking_table(result)}),
             file_name="spinal-fusion-ranking.xlsx",
             icon=":material/table:",
             key="dl_xlsx",

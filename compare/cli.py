@@ -10,7 +10,7 @@ import pandas as pd
 
 from compare import criteria, export
 from compare.dataset import load_dataset
-from compare.engine import Ranking, rank
+from compare.engine import rank
 from compare.problems import DataError
 from compare.scenario import Filters, Method, MissingPolicy, Scenario, scenario_from_yaml
 
@@ -187,44 +187,6 @@ def _first_error(exc: Exception) -> str:
     return str(exc)
 
 
-def ranking_table(result: Ranking) -> pd.DataFrame:
-    """The flat table printed by ``rank`` and downloaded from the dashboard."""
-    t = result.table
-    currency = result.scenario.currency
-    out = pd.DataFrame(
-        {
-            "rank": t["rank"].astype(int),
-            "facility_id": t.index,
-            "name": t["name"],
-            "country": t["country"],
-            "city": t["city"],
-            "score": t["score"],
-        }
-    )
-    for c in criteria.CRITERIA:
-        out[f"{c.id}_value"] = t[c.id]
-        out[f"{c.id}_contribution"] = t[f"contrib_{c.id}"]
-    out["total_low"] = t["total_low"]
-    out["total_high"] = t["total_high"]
-    out["currency"] = currency
-    out["pareto"] = t["pareto"]
-    out["missing_criteria"] = t["missing_criteria"].map(lambda v: ";".join(v))
-    comp = result.components
-    for cid in comp["component"].unique():
-        sub = comp[comp["component"] == cid].set_index("facility_id")
-        out[f"{cid}_low"] = sub["low"].reindex(out["facility_id"]).to_numpy()
-        out[f"{cid}_high"] = sub["high"].reindex(out["facility_id"]).to_numpy()
-        out[f"{cid}_status"] = sub["status"].reindex(out["facility_id"]).to_numpy()
-    price = comp[comp["component"] == "operation_package"].set_index("facility_id")
-    out["price_source"] = price["source_url"].reindex(out["facility_id"]).to_numpy()
-    out["price_as_of"] = price["as_of"].reindex(out["facility_id"]).to_numpy()
-    out["price_evidence"] = price["evidence"].reindex(out["facility_id"]).to_numpy()
-    if "p_rank1" in t:
-        out["p_rank1"] = t["p_rank1"]
-        out["p_top3"] = t["p_top3"]
-    return out.reset_index(drop=True)
-
-
 def cmd_rank(args) -> int:
     scenario = scenario_from_args(args)
     ds = _load(args.data)
@@ -243,7 +205,7 @@ def cmd_rank(args) -> int:
         raise UsageError(str(exc)) from None
     if result.empty:
         print(result.message, file=sys.stderr)
-    table = ranking_table(result) if not result.empty else pd.DataFrame()
+    table = export.ranking_table(result) if not result.empty else pd.DataFrame()
     _write(export.to_csv_bytes(table) if args.format == "csv" else export.to_json_bytes(table), args.out)
     return EXIT_OK
 

@@ -10,7 +10,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from compare import criteria
 from compare.dataset import Dataset
+from compare.engine import Ranking
 
 # A spreadsheet runs a cell as a formula when it starts with one of these
 # (OWASP "CSV injection"); tab, CR and LF can smuggle one past a naive check.
@@ -65,6 +67,44 @@ def facilities_table(ds: Dataset) -> pd.DataFrame:
             columns[f + suffix] = wide[(part, f)]
     flat = pd.DataFrame(columns, index=wide.index)
     return base.merge(flat, left_on="id", right_index=True, how="left")
+
+
+def ranking_table(result: Ranking) -> pd.DataFrame:
+    """The flat table printed by ``rank`` and downloaded from the dashboard."""
+    t = result.table
+    currency = result.scenario.currency
+    out = pd.DataFrame(
+        {
+            "rank": t["rank"].astype(int),
+            "facility_id": t.index,
+            "name": t["name"],
+            "country": t["country"],
+            "city": t["city"],
+            "score": t["score"],
+        }
+    )
+    for c in criteria.CRITERIA:
+        out[f"{c.id}_value"] = t[c.id]
+        out[f"{c.id}_contribution"] = t[f"contrib_{c.id}"]
+    out["total_low"] = t["total_low"]
+    out["total_high"] = t["total_high"]
+    out["currency"] = currency
+    out["pareto"] = t["pareto"]
+    out["missing_criteria"] = t["missing_criteria"].map(lambda v: ";".join(v))
+    comp = result.components
+    for cid in comp["component"].unique():
+        sub = comp[comp["component"] == cid].set_index("facility_id")
+        out[f"{cid}_low"] = sub["low"].reindex(out["facility_id"]).to_numpy()
+        out[f"{cid}_high"] = sub["high"].reindex(out["facility_id"]).to_numpy()
+        out[f"{cid}_status"] = sub["status"].reindex(out["facility_id"]).to_numpy()
+    price = comp[comp["component"] == "operation_package"].set_index("facility_id")
+    out["price_source"] = price["source_url"].reindex(out["facility_id"]).to_numpy()
+    out["price_as_of"] = price["as_of"].reindex(out["facility_id"]).to_numpy()
+    out["price_evidence"] = price["evidence"].reindex(out["facility_id"]).to_numpy()
+    if "p_rank1" in t:
+        out["p_rank1"] = t["p_rank1"]
+        out["p_top3"] = t["p_top3"]
+    return out.reset_index(drop=True)
 
 
 def to_csv_bytes(df: pd.DataFrame) -> bytes:

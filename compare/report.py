@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 import plotly.io as pio
 
-from compare import charts, criteria
+from compare import charts, criteria, export
 from compare.dataset import Dataset
 from compare.engine import Ranking, rank
 from compare.scenario import Filters, Scenario
@@ -234,10 +234,8 @@ def shortlist_table(
     ds: Dataset, scenario: Scenario, facility_ids: Sequence[str], notes: Mapping[str, str] | None = None
 ) -> pd.DataFrame:
     """The ranking table (as ``rank`` prints it) for the shortlisted options, in the user's order, with notes."""
-    from compare.cli import ranking_table  # the one flat-table builder shared by CLI and dashboard
-
     result = shortlist_ranking(ds, scenario)
-    flat = ranking_table(result).set_index("facility_id", drop=False)
+    flat = export.ranking_table(result).set_index("facility_id", drop=False)
     present = [f for f in facility_ids if f in flat.index]
     out = flat.loc[present].reset_index(drop=True)
     out.insert(0, "position", range(1, len(out) + 1))
