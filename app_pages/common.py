@@ -73,20 +73,6 @@ def current_ranking(
 # ---- formatting -------------------------------------------------------------------
 
 
-def money(value: float | None, currency: str) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "not reported"
-    return f"{value:,.0f} {currency}"
-
-
-def money_range(low: float | None, high: float | None, currency: str) -> str:
-    if low is None or pd.isna(low):
-        return "not reported"
-    if pd.isna(high) or abs(high - low) < 0.5:
-        return money(low, currency)
-    return f"{low:,.0f}–{high:,.0f} {currency}"
-
-
 def not_reported(value) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "not reported"

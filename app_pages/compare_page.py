@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import DISCLAIMER, current_ranking, money, money_range, plain, session_dataset, shortlist_store
+from app_pages.common import DISCLAIMER, current_ranking, plain, session_dataset, shortlist_store
 from compare import charts, criteria, export
+from compare.costs import format_money, format_range
 from compare.dataset import months_old
 
 VIEWS = ["Cost vs score", "Cost breakdown", "Map", "Side by side", "Why this rank", "Robustness"]
@@ -65,7 +66,7 @@ def _dated(as_of) -> str:
 def _display_table(table, components, currency):
     price = components[components["component"] == "operation_package"].set_index("facility_id")
     view = table.assign(
-        trip=[money_range(lo, hi, currency) for lo, hi in zip(table["total_low"], table["total_high"], strict=True)],
+        trip=[format_range(lo, hi, currency) for lo, hi in zip(table["total_low"], table["total_high"], strict=True)],
         badges=table.apply(_badges, axis=1),
         price_status=price["status"].reindex(table.index),
         price_evidence=price["evidence"].reindex(table.index).fillna("—"),
@@ -131,13 +132,13 @@ def render() -> None:
             border=True,
             help="No other option is both cheaper and better on the other criteria.",
         )
-        st.metric("Cheapest whole trip", money(table["total_low"].min(), currency), border=True)
-        st.metric("Median whole trip (midpoint)", money(table["cost"].median(), currency), border=True)
+        st.metric("Cheapest whole trip", format_money(table["total_low"].min(), currency), border=True)
+        st.metric("Median whole trip (midpoint)", format_money(table["cost"].median(), currency), border=True)
         if result.baseline:
             b = result.baseline
             st.metric(
                 f"Versus at home ({result.origin['country']})",
-                money_range(b["low"], b["high"], currency),
+                format_range(b["low"], b["high"], currency),
                 border=True,
                 help=f"{b['n_figures']} published figure(s) for the operation in your country; evidence: {b['evidence']}.",
             )

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import current_ranking, money_range, not_reported, plain, session_dataset, split_sources
+from app_pages.common import current_ranking, not_reported, plain, session_dataset, split_sources
 from compare import costs
+from compare.costs import format_range
 
 
 def render() -> None:
@@ -104,7 +105,7 @@ def render() -> None:
         st.stop()
     view = comp.assign(
         range=[
-            money_range(lo, hi, scenario.currency) if s not in ("included",) else "included"
+            format_range(lo, hi, scenario.currency) if s not in ("included",) else "included"
             for lo, hi, s in zip(comp["low"], comp["high"], comp["status"], strict=True)
         ]
     )

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import apply_scenario, money_range, plain, session_dataset, shortlist_store
+from app_pages.common import apply_scenario, plain, session_dataset, shortlist_store
 from compare import export, report
+from compare.costs import format_range
 from compare.shortlists import ShortlistError, changes_since_saved, snapshots_from
 
 
@@ -26,7 +27,7 @@ def _edit(store, shortlist, current, changed) -> None:
             {
                 "order": item.position + 1,
                 "facility": table.loc[item.facility_id, "name"] if present else item.facility_id,
-                "whole_trip": money_range(snap["total_low"], snap["total_high"], snap["currency"])
+                "whole_trip": format_range(snap["total_low"], snap["total_high"], snap["currency"])
                 if snap
                 else "no longer in the data",
                 "changes": "; ".join(changed[item.facility_id]) or "none",

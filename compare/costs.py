@@ -70,6 +70,22 @@ class Stay:
     basis: str
 
 
+def format_money(value: float | None, currency: str) -> str:
+    """``12,345 GBP``, or "not reported" for an unknown amount."""
+    if value is None or pd.isna(value):
+        return "not reported"
+    return f"{value:,.0f} {currency}"
+
+
+def format_range(low: float | None, high: float | None, currency: str) -> str:
+    """``4,000–9,000 GBP``; one figure when both ends round alike; "not reported" when unknown."""
+    if low is None or pd.isna(low):
+        return "not reported"
+    if high is None or pd.isna(high) or abs(high - low) < 0.5:
+        return format_money(low, currency)
+    return f"{low:,.0f}–{high:,.0f} {currency}"
+
+
 def haversine_km(lat1, lon1, lat2, lon2):
     """Great-circle distance (vectorized) with the mean Earth radius."""
     p1, p2 = np.radians(lat1), np.radians(lat2)

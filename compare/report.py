@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 import plotly.io as pio
 
-from compare import charts, criteria, export
+from compare import charts, costs, criteria, export
 from compare.dataset import Dataset
 from compare.engine import Ranking, rank
 from compare.scenario import Filters, Scenario
@@ -58,11 +58,7 @@ def _link(url: str | None) -> str:
 
 
 def _money(low: float, high: float, currency: str) -> str:
-    if low is None or (isinstance(low, float) and math.isnan(low)):
-        return "not reported"
-    if high is None or (isinstance(high, float) and math.isnan(high)) or abs(high - low) < 0.5:
-        return f"{low:,.0f} {_e(currency)}"
-    return f"{low:,.0f}–{high:,.0f} {_e(currency)}"
+    return _e(costs.format_range(low, high, currency))
 
 
 def describe_scenario(ds: Dataset, scenario: Scenario) -> list[str]:
