@@ -385,6 +385,11 @@ def country_name(code: str) -> str:
     return getattr(country, "common_name", None) or country.name
 
 
+# Accreditations that speak for the whole hospital (or its care of travelling patients);
+# laboratory, nursing or quality-system certificates do not count towards either flag.
+INTERNATIONAL_SCOPES = {"hospital", "medical_travel"}
+NATIONAL_SCOPES = {"hospital", "spine_centre"}
+
 FACT_COLUMNS = ["facility_id", "field", "value", "source", "source_url", "as_of", "evidence"]
 
 
@@ -436,9 +441,8 @@ def _facility_row(record: schema.Facility, vocab, file: str) -> dict[str, Any]:
     bodies = vocab["accreditation_bodies"]
     techniques = vocab["techniques"]
     acc = sorted({a.body for a in record.accreditations})
-    intl = [
-        b for b in acc if b in bodies and bodies[b].international and bodies[b].scope in {"hospital", "medical_travel"}
-    ]
+    intl = [b for b in acc if b in bodies and bodies[b].international and bodies[b].scope in INTERNATIONAL_SCOPES]
+    national = [b for b in acc if b in bodies and not bodies[b].international and bodies[b].scope in NATIONAL_SCOPES]
     tech_ids = sorted({t.id for t in record.techniques})
     techno_ids = sorted({t.id for t in record.technologies})
     robots = [t.model or "model not named" for t in record.technologies if t.id == "robotic_guidance"]
@@ -460,6 +464,7 @@ def _facility_row(record: schema.Facility, vocab, file: str) -> dict[str, Any]:
         "accreditations": acc,
         "international_accreditations": intl,
         "has_international_accreditation": bool(intl),
+        "has_national_accreditation": bool(national),
         "jci": "jci" in acc,
         "techniques": tech_ids,
         "technologies": techno_ids,

@@ -73,21 +73,6 @@ def _services(df: pd.DataFrame, languages: list[str]) -> pd.Series:
     return pd.concat([office, speaks], axis=1).mean(axis=1, skipna=True).astype(float)
 
 
-def _accreditation_points(df: pd.DataFrame, vocab) -> pd.Series:
-    bodies = vocab["accreditation_bodies"]
-
-    def points(acc: list[str]) -> float:
-        intl = any(
-            bodies[b].international and bodies[b].scope in {"hospital", "medical_travel"} for b in acc if b in bodies
-        )
-        national = any(
-            not bodies[b].international and bodies[b].scope in {"hospital", "spine_centre"} for b in acc if b in bodies
-        )
-        return 2.0 * intl + 1.0 * national
-
-    return df["accreditations"].map(points).astype(float)
-
-
 def _confidence(ds: Dataset, ids: pd.Index, totals: pd.DataFrame) -> pd.Series:
     levels = {k: v.confidence for k, v in ds.vocab["evidence_levels"].items()}
     facts = ds.facts
@@ -111,7 +96,8 @@ def criteria_frame(ds: Dataset, scenario: Scenario) -> tuple[pd.DataFrame, pd.Da
     totals = costs.trip_totals(components)
     df = ds.facilities.join(totals).join(costs.distances(ds, origin))
     df["cost"] = (df["total_low"] + df["total_high"]) / 2
-    df["accreditation"] = _accreditation_points(df, ds.vocab)
+    # 2 points for an international hospital accreditation, 1 for a national one.
+    df["accreditation"] = 2.0 * df["has_international_accreditation"] + 1.0 * df["has_national_accreditation"]
     df["volume"] = np.log10(1.0 + df["annual_spine_surgeries"].astype(float))
     df["technology"] = _technology(df, scenario.wanted, ds.vocab)
     df["outcomes"] = df["fusion_rate_pct"].astype(float)
