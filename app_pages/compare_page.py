@@ -140,7 +140,11 @@ def render() -> None:
                 f"Versus at home ({result.origin['country']})",
                 format_range(b["low"], b["high"], currency),
                 border=True,
-                help=f"{b['n_figures']} published figure(s) for the operation in your country; evidence: {b['evidence']}.",
+                help=(
+                    f"Range of {b['n_figures']} published figures for the operation in your country "
+                    f"(newest dated {b['as_of'] or 'undated'}; evidence: {b['evidence']}). "
+                    f"Sources: {plain(b['source_url'])}"
+                ),
             )
     st.caption(
         f"Whole-trip costs are ranges in {currency}; components no source reports are *not counted* "

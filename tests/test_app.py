@@ -59,6 +59,8 @@ def test_compare_page_shows_a_ranking_with_costs_and_sources(base):
     assert table["price_source"].dropna().str.startswith("http").all()
     labels = [m.label for m in base.metric]
     assert {"Options shown", "On the Pareto front", "Cheapest whole trip"} <= set(labels)
+    home = next(m for m in base.metric if m.label.startswith("Versus at home"))
+    assert "newest dated 20" in home.proto.help and "lyfboat" in home.proto.help  # date and sources shown
     assert {b.label for b in base.download_button} >= {
         "Download ranking (CSV)",
         "Download ranking (Excel)",
