@@ -5,12 +5,12 @@ A thin layer over the engine in ``compare/``: widgets in, engine calls, render o
 
 import streamlit as st
 
-from app_pages import common
+from app_pages import sidebar, state, ui
 
 st.set_page_config(page_title="Spinal fusion abroad", page_icon=":material/compare_arrows:", layout="wide")
 
-ds = common.session_dataset()
-scenario = common.sidebar(ds)
+ds = state.session_dataset()
+scenario = sidebar.sidebar(ds)
 st.session_state["_scenario"] = scenario
 
 pages = st.navigation(
@@ -29,4 +29,4 @@ pages = st.navigation(
     ]
 )
 pages.run()
-common.footer(ds)
+ui.footer(ds)

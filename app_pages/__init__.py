@@ -1,1 +1,1 @@
-"""Dashboard pages. Each module renders one page; ``common`` holds the shared sidebar and caches."""
+"""Dashboard pages. Each module renders one page; ``state`` holds the cached engine calls, ``sidebar`` the scenario inputs, ``ui`` small shared pieces."""

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import DISCLAIMER, current_ranking, plain, session_dataset, shortlist_store
+from app_pages.state import current_ranking, session_dataset, shortlist_store
+from app_pages.ui import DISCLAIMER, plain
 from compare import charts, criteria, export
-from compare.costs import format_money, format_range
+from compare.costs import format_money, format_range, itemised
 from compare.dataset import months_old
 
 VIEWS = ["Cost vs score", "Cost breakdown", "Map", "Side by side", "Why this rank", "Robustness"]
@@ -67,6 +68,18 @@ def _display_table(table, components, currency):
     price = components[components["component"] == "operation_package"].set_index("facility_id")
     view = table.assign(
         trip=[format_range(lo, hi, currency) for lo, hi in zip(table["total_low"], table["total_high"], strict=True)],
+        documented=[
+            format_range(lo, hi, currency)
+            for lo, hi in zip(table["documented_low"], table["documented_high"], strict=True)
+        ],
+        stay=[
+            f"{lo:g}–{hi:g} d ({haul})" if lo != hi else f"{lo:g} d ({haul})"
+            for lo, hi, haul in zip(table["recovery_low"], table["recovery_high"], table["haul"], strict=True)
+        ],
+        visa_shown=[
+            f"{label} ⚠" if isinstance(warn, str) else label
+            for label, warn in zip(table["visa_label"], table["visa_warning"], strict=True)
+        ],
         badges=table.apply(_badges, axis=1),
         price_status=price["status"].reindex(table.index),
         price_evidence=price["evidence"].reindex(table.index).fillna("—"),
@@ -113,7 +126,7 @@ def render() -> None:
         st.error(f"This scenario cannot be ranked: {plain(exc)}")
         st.stop()
 
-    currency = scenario.currency
+    currency = scenario.trip.currency
     if result.empty:
         st.info(plain(result.message or "No options match these filters."), icon=":material/filter_alt_off:")
         st.dataframe(
@@ -146,10 +159,20 @@ def render() -> None:
                     f"Sources: {plain(b['source_url'])}"
                 ),
             )
+    basis = scenario.preferences.cost_basis.value
     st.caption(
-        f"Whole-trip costs are ranges in {currency}; components no source reports are *not counted* "
-        f"and are listed per option. Stay: {plain(result.stay.basis)}."
+        f"Whole-trip costs are ranges in {currency} ({plain(result.rate_note)}). "
+        + (
+            "**Comparable** totals: a part no source reports is filled with a labelled estimate from the "
+            "same part in comparable places (same country, region, or the data's median); completeness is "
+            "the share of the total that is documented. "
+            if basis == "comparable"
+            else "**Documented-only** totals: parts no source reports are left out (see 'Not reported'). "
+        )
+        + "Recovery days follow the safe-to-fly guidance for each flight home; see Method."
     )
+    if not result.baseline:
+        st.caption(f"Versus at home: no home price found for {plain(result.origin['country'])}.")
     removed = [r for r in result.filter_report if r["removed"]]
     if removed:
         st.caption("Filters removed: " + "; ".join(f"{plain(r['label'])}: {r['removed']}" for r in removed))
@@ -162,6 +185,10 @@ def render() -> None:
         "city",
         "score",
         "trip",
+        "completeness",
+        "documented",
+        "stay",
+        "visa_shown",
         "badges",
         "volume_shown",
         "flight",
@@ -185,7 +212,26 @@ def render() -> None:
             format="%.2f",
             help="Weighted score of the criteria you weighted (1 = best possible).",
         ),
-        "trip": st.column_config.TextColumn("Whole trip", help="Low–high range of the components the sources report."),
+        "trip": st.column_config.TextColumn(
+            "Whole trip", help="Low–high range of every component, on the basis chosen under Advanced."
+        ),
+        "completeness": st.column_config.ProgressColumn(
+            "Completeness",
+            min_value=0.0,
+            max_value=1.0,
+            format="percent",
+            help="Share of the comparable total that is sourced, estimated from open data or entered, "
+            "rather than filled from other places.",
+        ),
+        "documented": st.column_config.TextColumn(
+            "Documented only", help="Only what is sourced, estimated or entered; unknown parts left out."
+        ),
+        "stay": st.column_config.TextColumn(
+            "Stay after discharge", help="Days in the country before flying home, by the flight's haul."
+        ),
+        "visa_shown": st.column_config.TextColumn(
+            "Visa", help="For your passport (Passport Index, 2025-01-12); ⚠ = your stay is longer than allowed."
+        ),
         "badges": "Offers",
         "volume_shown": st.column_config.TextColumn("Spine ops/yr", help="Spine operations a year, as reported."),
         "flight": st.column_config.NumberColumn(
@@ -207,7 +253,7 @@ def render() -> None:
         config["p_rank1"] = st.column_config.NumberColumn("P(rank 1)", format="percent")
         config["p_top3"] = st.column_config.NumberColumn("P(top 3)", format="percent")
     event = st.dataframe(
-        view,
+        view[columns],  # only what is shown: converting every column of the table costs a rerun dearly
         key="ranking",
         hide_index=True,
         on_select="rerun",
@@ -261,16 +307,34 @@ def render() -> None:
     elif view_name == "Cost breakdown":
         shown = focus if picked else list(table.index[:10])
         comp = result.components[result.components["facility_id"].isin(shown)]
-        st.plotly_chart(charts.cost_breakdown(comp, names, currency), key="breakdown_chart", width="stretch")
-        missing = comp[comp["status"] == "missing"].groupby("facility_id")["label"].agg(", ".join)
+        st.plotly_chart(
+            charts.cost_breakdown(comp, names, currency, filled=basis == "comparable"),
+            key="breakdown_chart",
+            width="stretch",
+        )
+        st.caption(
+            "Hatched parts are estimated or filled; hover for the method and its inputs. "
+            "Solid parts are published or entered."
+        )
+        unknown = comp[comp["status"] == "unknown"].groupby("facility_id")["label"].agg(", ".join)
         for fid in shown:
-            st.caption(f"**{plain(names[fid])}**: not reported — {plain(missing.get(fid, 'nothing'))}")
+            st.caption(f"**{plain(names[fid])}**: not reported — {plain(unknown.get(fid, 'nothing'))}")
+        with st.expander("Every component of these options, with how it was worked out"):
+            st.dataframe(
+                itemised(comp, currency).assign(facility=comp["facility_id"].map(names)),
+                hide_index=True,
+                key="breakdown_table",
+                column_order=["facility", "label", "amount", "status", "how", "evidence", "as_of", "source_url"],
+                column_config={"source_url": st.column_config.LinkColumn("Source", display_text="source")},
+            )
     elif view_name == "Map":
         st.plotly_chart(charts.facility_map(table, result.origin), key="map_chart", width="stretch")
     elif view_name == "Side by side":
         if len(focus) > 5:
             st.warning("Showing the first five selected options.")
-        st.plotly_chart(charts.side_by_side(table, focus[:5], scenario.weights), key="side_chart", width="stretch")
+        st.plotly_chart(
+            charts.side_by_side(table, focus[:5], scenario.preferences.weights), key="side_chart", width="stretch"
+        )
         detail = table.loc[
             focus[:5],
             [

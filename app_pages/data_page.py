@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import plain, session_dataset, split_sources
+from app_pages.state import session_dataset
+from app_pages.ui import plain, split_sources
 from compare import charts, uploads
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import current_ranking, not_reported, plain, session_dataset, split_sources
+from app_pages.state import current_ranking, session_dataset, trip_costs
+from app_pages.ui import not_reported, plain, split_sources
 from compare import costs
 from compare.costs import format_range
 
@@ -92,34 +93,55 @@ def render() -> None:
     if unknown:
         st.caption("Not reported by any source we found: " + ", ".join(unknown) + ".")
 
-    st.subheader(f"Cost for your scenario ({scenario.currency})")
+    currency = scenario.trip.currency
+    st.subheader(f"Whole trip for your scenario ({currency})")
     try:
-        result = current_ranking(ds, scenario)
-        comp = result.components[result.components["facility_id"] == fid]
-        if comp.empty:  # filtered out of the ranking: compute its costs anyway
-            comp = costs.trip_components(ds, scenario)
-            comp = comp[comp["facility_id"] == fid]
-            st.caption("This facility is filtered out of your current ranking; its costs are shown anyway.")
+        frame = trip_costs(ds, scenario.trip)
     except ValueError as exc:
         st.error(plain(exc))
         st.stop()
-    view = comp.assign(
-        range=[
-            format_range(lo, hi, scenario.currency) if s not in ("included",) else "included"
-            for lo, hi, s in zip(comp["low"], comp["high"], comp["status"], strict=True)
-        ]
+    comp = frame.components[frame.components["facility_id"] == fid]
+    totals, leg = frame.totals.loc[fid], frame.journeys.loc[fid]
+    with st.container(horizontal=True):
+        st.metric(
+            "Comparable whole trip",
+            format_range(totals["comparable_low"], totals["comparable_high"], currency),
+            border=True,
+            help="Unknown parts filled with labelled estimates from comparable places.",
+        )
+        st.metric(
+            "Documented only",
+            format_range(totals["documented_low"], totals["documented_high"], currency),
+            border=True,
+            help="Only parts that are sourced, estimated from open data, or entered by you.",
+        )
+        st.metric(
+            "Completeness",
+            "—" if pd.isna(totals["completeness"]) else f"{totals['completeness']:.0%}",
+            border=True,
+            help="Share of the comparable total that is documented rather than filled.",
+        )
+    st.caption(
+        f"Flight: about {not_reported(round(leg['flight_hours'], 1))} h ({plain(leg['distance_basis'])}). "
+        f"Stay: {plain(leg['hospital_basis'])}; {plain(leg['stay_basis'])}. "
+        f"Visa ({plain(leg['passport'])} passport): {plain(leg['visa_label'])}"
+        + (f" — **{plain(leg['visa_warning'])}**" if isinstance(leg["visa_warning"], str) else "")
+        + f". {plain(costs.rate_note(ds, currency))}."
     )
+    if fid not in current_ranking(ds, scenario).table.index:
+        st.caption("This facility is filtered out of your current ranking; its costs are shown anyway.")
     st.dataframe(
-        view[["label", "phase", "range", "status", "basis", "evidence", "as_of", "source_url"]],
+        costs.itemised(comp, currency),
         hide_index=True,
         width="stretch",
         key="facility_costs",
+        column_order=["label", "phase", "amount", "status", "how", "evidence", "as_of", "source_url"],
         column_config={
             "label": "Component",
             "phase": "Phase",
-            "range": "Range",
+            "amount": "Amount",
             "status": "Status",
-            "basis": "How it was worked out",
+            "how": "How it was worked out",
             "evidence": "Evidence",
             "as_of": "As of",
             "source_url": st.column_config.LinkColumn("Source", display_text="source"),

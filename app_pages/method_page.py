@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.common import DISCLAIMER
+from app_pages.state import session_dataset
+from app_pages.ui import DISCLAIMER, plain
 from compare import costs, criteria
+from compare.costs.money import span
 
 METHOD = (
     f"""
@@ -15,25 +17,62 @@ METHOD = (
 
 ### Whole-trip cost
 Every cost is a *range* (low–high) in your currency, converted with dated reference exchange rates
-(mostly ECB, 13 April 2026). Each component is marked:
+(the rate and its date are shown next to the totals). The trip has 17 parts: consultation, imaging,
+tests; surgeon, anaesthesia, theatre, implants, hospital nights; physiotherapy, follow-up,
+medication, brace; flights, lodging, meals, local transport and visa. Each part is marked:
 
-- **quoted** — a figure for that facility;
-- **published** — a country-level figure (usually a facilitator's "from" price);
-- **estimated** — computed here from published unit costs, e.g. lodging per night × recovery days;
-- **entered** — your own figure (airfares: no reliable public fare data exists);
+- **quoted** — a price for that facility (its own, or a quote that names it);
+- **published** — a published figure for the country (usually a facilitator's "from" price), a
+  published unit cost, or the Passport Index saying no visa is needed;
 - **included** — covered by the operation price, so not counted twice;
-- **missing** — no source reports it. It is *not counted*, and listed so you can ask for a quote.
+- **estimated** — computed here, naming its method and inputs (below);
+- **entered** — your own figure (a fare);
+- **unknown** — no source reports it. It is **never counted as zero** without saying so.
 
-The operation price is the range of all published figures that apply: a facility's own quote if it has
-one, otherwise the country's figures. Prices rarely say which variant (1 or 2 levels, open or
-minimally invasive) they cover; the table says so. An operation price is taken to cover the surgeon,
-anaesthesia, theatre and hospital nights unless its source says otherwise; implants, tests and
-anything else count as covered only when the source says so, because "from" prices often leave them out.
+**Two totals.** The *documented* total adds what is quoted, published, estimated or entered. The
+*comparable* total (the default for ranking; change it under Advanced) also fills each unknown part
+with a labelled estimate: the median of the same part in the same country, else in the same UN M49
+sub-region, else region, else over every country with a figure (each country counts once). Without
+this, the options whose sources say least would look cheapest. **Completeness** is the share of the
+comparable total that is documented rather than filled; it is shown next to every total and feeds
+the data-confidence criterion. A part that no source reports anywhere (today: consultation, tests,
+follow-up, brace, and physiotherapy, priced only per session) is left out of both totals and named.
 
-Recovery days default to the general minimum before flying after fusion (2–3 weeks); guidance for
-long-haul flights is 8–12 weeks, so set your own in the sidebar. Hospital nights come from the
-literature (open 3–7; minimally invasive computed as 1–5). Flight time is an estimate:
-{costs.FLIGHT_HOURS_METHOD}.
+**The operation.** The range of every published figure that applies: a facility's own price if it
+has one, otherwise the country's. An operation price covers the surgeon, anaesthesia, theatre and
+hospital nights unless its source says otherwise; tests and anything else only when it says so.
+Prices rarely name the variant: such a price is labelled "price for unspecified variant", and for a
+2-level operation it is scaled by the literature's cost of an extra level (below). Open against
+minimally invasive is not adjusted: the studies disagree on the direction. Hospital nights follow
+the approach (open 3–7 nights; minimally invasive 1–5, computed from a meta-analysis).
+
+**Implants** count as included only when the price says so. Otherwise they are estimated from their
+share of the total cost of the operation in a study of one Indian hospital; when the price does not
+say whether it includes them, the low end is zero.
+
+**Flights** are estimated from the great-circle distance between the airports, because no public
+table of international fares exists. Flight time is {costs.FLIGHT_HOURS_METHOD}.
+
+**The stay.** Days in the country after discharge follow the safe-to-fly guidance for the flight
+home: long haul from the number of hours below, short haul otherwise. The sources disagree (from 2–3
+weeks before any flight to 2–3 months before a long-haul one), so the range spans the guidance for
+the route and every source is shown; set your own number in the sidebar to override it.
+
+**Lodging and meals** come from the U.S. State Department's foreign per diem rates (April 2026):
+the maximum hotel rate for the facility's city (else the rest of its country, and it says so) is a
+ceiling for a mid-to-upper hotel, shown as the *mid-range* tier next to local figures where the
+data has them. Budget and premium lodging use local figures only; where there are none they stay
+unknown and the comparable total fills them with that ceiling, labelled as the upper (budget) or
+lower (premium) bound it is. Meals use the meals & incidentals allowance per traveller-day outside
+hospital. One room is shared with a companion, who also needs a room while you are in hospital.
+
+**Visas** follow your passport (default: the country you travel from) in the Passport Index data of
+12 January 2025: visa free for so many days, visa on arrival, ETA, e-visa, visa required. A visa that
+is not needed costs nothing; otherwise the fees the data lists for that country are used, or the
+part stays unknown. A stay longer than the visa-free days is flagged.
+
+**Price uncertainty** is part of the robustness figures: each sample draws every option's cost
+uniformly within its low–high range, as well as the weights.
 
 ### Scores
 Each criterion has a direction (lower or higher is better) and your weight (0–10):
@@ -61,7 +100,9 @@ the other weighted criteria. Everything off the front is beaten on both by somet
 Your weights are a guess. The robustness view draws 10,000 weightings from a Dirichlet distribution
 centred on yours (the certainty control sets how close), re-ranks for each, and reports how often each
 option comes first (P(rank 1)) and in the top three (P(top 3)), with the Monte-Carlo standard error.
-The sampling is seeded, so the same scenario gives the same figures.
+Each sample also draws every option's whole-trip cost within its low–high range, so the figures
+answer "how sure, given what we don't know about weights and prices". The sampling is seeded, so the
+same scenario gives the same figures.
 
 ### What the data can and cannot tell you
 Most prices are facilitator marketing figures, not invoices, and many are years old. Spine volumes,
@@ -72,8 +113,51 @@ quality of the indication and the follow-up plan at home matter as much as the h
 )
 
 
+def _sources(ds) -> str:
+    """The figures the travel model uses, each with its source, read from travel.yaml and clinical.yaml."""
+    if ds.travel is None:
+        return ""
+    t, lines = ds.travel, ["### The figures behind the estimates", ""]
+
+    def cite(key: str) -> str:
+        src = t.sources.get(key) or (ds.clinical.sources.get(key) if ds.clinical else None)
+        # Text from the data files is escaped: shown as written, never as markup or links.
+        return plain(f"{src.title or key} ({src.url or src.citation}, {src.as_of or 'undated'})" if src else key)
+
+    f = t.fares
+    lines.append(
+        f"- **Fares**: {plain(f.method)}. Low: USD {f.low.fixed:g} + {f.low.per_km:g} a km one way — {cite(f.low.source)}. "
+        f"High: USD {f.high.fixed:g} + {f.high.per_km:g} a km — {cite(f.high.source)}."
+    )
+    for seat, cost in f.seat.items():
+        if cost.source:
+            lines.append(f"- **{seat.replace('_', ' ').capitalize()} seat**: {plain(cost.note)} — {cite(cost.source)}.")
+    lines.append(f"- **Long haul** from {t.haul.long_from_hours:g} estimated hours — {cite(t.haul.source)}.")
+    lines.append(f"- **Per diem rates** — {cite(t.per_diem.source)}.")
+    lines.append(f"- **Visa requirements** — {cite(t.visas.source)}.")
+    lines.append(f"- **Regions** for filling unknown parts — {cite(t.regions_source)}.")
+    if ds.clinical is not None:
+        for rule in ds.clinical.safe_to_fly:
+            lines.append(
+                f"- **Safe to fly, {rule.haul} flights**: {span(rule.weeks_low, rule.weeks_high, 'g')} weeks — {cite(rule.source)}."
+            )
+        if ds.clinical.implants:
+            i = ds.clinical.implants
+            lines.append(
+                f"- **Implants**: {span(100 * i.low, 100 * i.high, '.0f')} % of the total cost — {cite(i.source)}."
+            )
+        for key, v in ds.clinical.variant_costs.items():
+            lines.append(
+                f"- **{key.replace('_', ' ').capitalize()}**: × {span(v.low, v.high, 'g')} — {cite(v.source)}."
+            )
+    if f.seat_note:
+        lines += ["", f"*Sitting on long flights after surgery.* {plain(f.seat_note)}"]
+    return "\n".join(lines)
+
+
 def render() -> None:
     st.markdown(METHOD)
+    st.markdown(_sources(session_dataset()))
 
 
 render()

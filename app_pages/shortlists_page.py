@@ -5,7 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import apply_scenario, plain, session_dataset, shortlist_store
+from app_pages.sidebar import apply_scenario
+from app_pages.state import session_dataset, shortlist_store
+from app_pages.ui import plain
 from compare import export, report
 from compare.costs import format_range
 from compare.shortlists import ShortlistError, changes_since_saved, snapshots_from

@@ -22,10 +22,29 @@ engine time: above 1 the engine is faster. Budgets come from
   cost is constant); peak extra memory at n = 1,000 <= 64 MB (tracemalloc, which sees
   numpy's buffers);
 * P(rank 1) alone, n = 1,000: <= 20 ms with ``rank1_counts``; the reference is the
-  guide's numpy top-1 path (one GEMM, argmax and bincount per block, no tie handling).
+  guide's numpy top-1 path (one GEMM, argmax and bincount per block, no tie handling);
+* SMAA with price uncertainty (the issue "Price uncertainty in the robustness analysis"):
+  10,000 weight samples and, in each, the cost criterion ``c2`` drawn uniformly from its
+  low-high range (``cost_range``; the engine draws its own costs inside the timing).
+  Budgets: n = 1,000 <= 200 ms (WSM), checked on ``rank_top_counts(k=3)`` (ranks 1..3
+  only: what ``compare.engine`` needs for P(rank 1) and P(top 3)) and on ``rank1_counts``
+  (P(rank 1) alone); n = 50 <= 20 ms (WSM and TOPSIS), checked on ``rank_top_counts(k=3)``
+  and on the full ``rank_acceptability``; peak extra memory at n = 1,000 <= 64 MB on all
+  three entry points. The full ``rank_acceptability`` at n = 1,000 (a sort of every
+  sample's scores) is shown for information, without a time budget.
+
+  ``rank_top_counts`` is timed interleaved with the full ``rank_acceptability`` on the
+  same samples (whose first three columns it reproduces count for count; checked before
+  timing): the ratio is what skipping the full sort saves. The other two are each timed
+  interleaved with two references: a naive loop that puts one sample's costs into the
+  matrix and calls pymcdm, timed on a subset and extrapolated as above, and today's
+  weight-only SMAA of the same entry point at the same n (its ratio, below 1, is the
+  price of the prices). Their budget is checked once per case, on the row against the
+  naive loop.
 
 The weight samples are drawn once, outside the timings, and passed as ``weight_samples``
-to every contender (Dirichlet sampling of 10,000 × 10 takes a few ms more).
+to every contender (Dirichlet sampling of 10,000 × 10 takes a few ms more). The naive
+loops get their cost samples drawn in advance, too.
 """
 
 from __future__ import annotations
@@ -52,7 +71,13 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from compare.criteria import Objective  # noqa: E402
-from compare.robustness import rank1_counts, rank_acceptability, sample_weights  # noqa: E402
+from compare.robustness import (  # noqa: E402
+    rank1_counts,
+    rank_acceptability,
+    rank_top_counts,
+    sample_costs,
+    sample_weights,
+)
 from compare.scenario import Method  # noqa: E402
 from compare.scoring import rank_matrix, score  # noqa: E402
 
@@ -95,12 +120,18 @@ def _calls_per_round(fn: Callable[[], object]) -> int:
 
 def interleaved(reference: Callable[[], object], engine: Callable[[], object], rounds: int = ROUNDS):
     """Median seconds per call of each, alternating within every round."""
-    k_ref, k_eng = _calls_per_round(reference), _calls_per_round(engine)
-    ref, eng = [], []
+    ref, eng = interleaved_all([reference, engine], rounds)
+    return ref, eng
+
+
+def interleaved_all(contenders: list[Callable[[], object]], rounds: int = ROUNDS) -> list[float]:
+    """Median seconds per call of each contender, taking turns (A B C A B C ...) in every round."""
+    calls = [_calls_per_round(fn) for fn in contenders]
+    times: list[list[float]] = [[] for _ in contenders]
     for _ in range(rounds):
-        ref.append(_repeat(reference, k_ref))
-        eng.append(_repeat(engine, k_eng))
-    return statistics.median(ref), statistics.median(eng)
+        for fn, k, out in zip(contenders, calls, times, strict=True):
+            out.append(_repeat(fn, k))
+    return [statistics.median(t) for t in times]
 
 
 def peak_extra_mb(fn: Callable[[], object]) -> float:
@@ -182,6 +213,24 @@ def naive_smaa(x, W, types, method: Method, validation: bool = True) -> np.ndarr
     for w in W:
         ranks = body.rank(body(x, w / w.sum(), types, validation=validation))
         acc[cols, np.asarray(ranks, dtype=int) - 1] += 1
+    return acc
+
+
+def naive_smaa_costs(x, W, C, types, method: Method, cost_col: int, top1: bool = False) -> np.ndarray:
+    """``naive_smaa`` with price uncertainty: per sample, that sample's costs go into the
+    matrix before the pymcdm call. ``top1`` counts only the winner (P(rank 1))."""
+    body = pymcdm_method(method)
+    n = x.shape[0]
+    acc = np.zeros((n, n), np.int64)
+    cols = np.arange(n)
+    xs = x.copy()
+    for w, c in zip(W, C, strict=True):
+        xs[:, cost_col] = c
+        p = body(xs, w / w.sum(), types)
+        if top1:
+            acc[np.argmax(p), 0] += 1
+        else:
+            acc[cols, np.asarray(body.rank(p), dtype=int) - 1] += 1
     return acc
 
 
@@ -310,6 +359,135 @@ def bench_top1(n: int = 1000) -> dict:
     )
 
 
+COST = "c2"  # make_problem's first lower-is-better criterion plays the price
+
+
+def cost_problem(n: int, seed: int = 5):
+    """``make_problem`` plus a low-high range around each option's ``c2`` (-20 % .. +25 %)."""
+    x, w, types, values, objectives, weights = make_problem(n, seed=seed)
+    rng = np.random.default_rng(seed + 1)
+    low = values[COST] * rng.uniform(0.8, 1.0, n)
+    high = values[COST] * rng.uniform(1.0, 1.25, n)
+    return x, w, types, values, objectives, weights, low, high
+
+
+TOP_K = 3  # compare.engine shows P(rank 1) and P(top 3)
+
+
+def top_counts(*args, **kwargs):
+    """``rank_top_counts`` with k = TOP_K."""
+    return rank_top_counts(*args, k=TOP_K, **kwargs)
+
+
+ENTRY = {
+    "full": (rank_acceptability, "full acceptability"),
+    "rank1": (rank1_counts, "P(rank 1)"),
+    "top": (top_counts, f"rank_top_counts(k={TOP_K})"),
+}
+
+
+def bench_smaa_costs(n: int, method: Method, entry: str, max_ms: float | None, subset: int) -> list[dict]:
+    """Price uncertainty: the engine against the naive loop (budget, or information when
+    ``max_ms`` is None) and the weight-only SMAA (information)."""
+    x, w, types, values, objectives, weights, low, high = cost_problem(n)
+    fn, label = ENTRY[entry]
+    W = sample_weights(w, SAMPLES, concentration=10.0, seed=0)
+    C = sample_costs(low.to_numpy(), high.to_numpy(), subset, seed=1)
+    j = list(values.columns).index(COST)
+
+    def engine():
+        return fn(
+            values, objectives, weights, method=method, weight_samples=W, cost_range=(low, high), cost_column=COST
+        )
+
+    def weights_only():
+        return fn(values, objectives, weights, method=method, weight_samples=W)
+
+    def naive():
+        return naive_smaa_costs(x, W[:subset], C, types, method, j, top1=entry == "rank1")
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        # The reference computes the same thing: on its samples the engine agrees count for count.
+        same = fn(
+            values, objectives, weights, method=method, weight_samples=W[:subset], cost_samples=C, cost_column=COST
+        )
+        same = same.counts[:, 0] if entry == "full" else same.to_numpy()
+        if not np.array_equal(same, naive()[:, 0]):
+            raise SystemExit(f"{fn.__name__} with cost samples disagrees with the naive pymcdm loop")
+        ref, eng, plain = interleaved_all([naive, engine, weights_only])
+    scale = SAMPLES / subset
+    case = f"SMAA + price uncertainty, {label} {method.value}, n={n:,}, S={SAMPLES:,}"
+    return [
+        row(
+            case,
+            f"naive pymcdm loop, costs per sample: {subset} samples, x{scale:g}",
+            ref * scale,
+            eng,
+            max_ms=max_ms,
+            note="" if max_ms is not None else "information",
+        ),
+        row(f"  {fn.__name__}, same run", "the same SMAA without price uncertainty", plain, eng, note="information"),
+    ]
+
+
+def bench_top_costs(n: int, method: Method, max_ms: float) -> dict:
+    """Price uncertainty, ranks 1..TOP_K only: ``rank_top_counts`` against the full
+    ``rank_acceptability`` on the same samples (the engine's call before it)."""
+    x, w, types, values, objectives, weights, low, high = cost_problem(n)
+    W = sample_weights(w, SAMPLES, concentration=10.0, seed=0)
+    kw = {"method": method, "weight_samples": W, "cost_range": (low, high), "cost_column": COST}
+
+    def engine():
+        return top_counts(values, objectives, weights, **kw)
+
+    def full():
+        return rank_acceptability(values, objectives, weights, **kw)
+
+    if not np.array_equal(engine().counts, full().counts[:, :TOP_K]):
+        raise SystemExit("rank_top_counts disagrees with rank_acceptability's first columns")
+    ref, eng = interleaved(full, engine)
+    return row(
+        f"SMAA + price uncertainty, rank_top_counts(k={TOP_K}) {method.value}, n={n:,}, S={SAMPLES:,}",
+        "rank_acceptability (full sort), same samples and run",
+        ref,
+        eng,
+        max_ms=max_ms,
+    )
+
+
+def bench_memory_costs(n: int = 1000) -> list[dict]:
+    """Peak extra memory with price uncertainty, every entry point, beside the weight-only run."""
+    x, w, types, values, objectives, weights, low, high = cost_problem(n)
+    W = sample_weights(w, SAMPLES, concentration=10.0, seed=0)
+    rows = []
+    for entry in ("full", "top", "rank1"):
+        fn, label = ENTRY[entry]
+
+        def engine(fn=fn):
+            return fn(values, objectives, weights, weight_samples=W, cost_range=(low, high), cost_column=COST)
+
+        def weights_only(fn=fn):
+            return fn(values, objectives, weights, weight_samples=W)
+
+        engine()  # warm-up
+        mb, plain_mb = peak_extra_mb(engine), peak_extra_mb(weights_only)
+        rows.append(
+            {
+                "case": f"SMAA + price uncertainty, {label} wsm n={n:,}, S={SAMPLES:,}: peak extra memory",
+                "reference": "the same SMAA without price uncertainty",
+                "reference_ms": float("nan"),
+                "engine_ms": float("nan"),
+                "ratio": plain_mb / mb,
+                "budget": "<= 64 MB",
+                "ok": mb <= 64,
+                "engine_text": f"{mb:.1f} MB",
+                "reference_text": f"{plain_mb:.1f} MB",
+            }
+        )
+    return rows
+
+
 def print_table(rows: list[dict]) -> None:
     header = ["case", "reference", "reference time", "engine time", "ratio", "budget", "ok"]
 
@@ -344,6 +522,14 @@ def main() -> list[dict]:
     rows.append(bench_smaa(1000, Method.WSM, max_ms=500, min_ratio=200, subset=20))
     rows.append(bench_memory(1000))
     rows.append(bench_top1(1000))
+    rows += bench_smaa_costs(50, Method.WSM, "full", max_ms=20, subset=250)
+    rows += bench_smaa_costs(50, Method.TOPSIS, "full", max_ms=20, subset=250)
+    rows.append(bench_top_costs(50, Method.WSM, max_ms=20))
+    rows.append(bench_top_costs(50, Method.TOPSIS, max_ms=20))
+    rows += bench_smaa_costs(1000, Method.WSM, "full", max_ms=None, subset=20)  # information
+    rows.append(bench_top_costs(1000, Method.WSM, max_ms=200))
+    rows += bench_smaa_costs(1000, Method.WSM, "rank1", max_ms=200, subset=20)
+    rows += bench_memory_costs(1000)
     rows += bench_large(100_000)
     print_table(rows)
     print(f"load average after: {' '.join(f'{v:.2f}' for v in os.getloadavg())}", flush=True)

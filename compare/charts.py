@@ -16,7 +16,7 @@ from compare.criteria import CRITERIA
 PALETTE = ["#1f6feb", "#e8710a", "#188038", "#a142f4", "#d93025", "#12b5cb", "#f9ab00", "#5f6368"]
 FRONT, OTHER = "#1f6feb", "#9aa0a6"
 PHASE_COLOURS = {"operation": "#1f6feb", "pre_op": "#12b5cb", "post_op": "#188038", "travel": "#e8710a"}
-STATUS_PATTERN = {"quoted": "", "published": "", "entered": "", "estimated": "/"}
+STATUS_PATTERN = {"quoted": "", "published": "", "entered": "", "estimated": "/", "filled": "x"}
 
 
 def safe_label(text: object) -> str:
@@ -80,14 +80,27 @@ def pareto_scatter(table: pd.DataFrame, currency: str) -> go.Figure:
     return fig
 
 
-def cost_breakdown(components: pd.DataFrame, names: pd.Series, currency: str) -> go.Figure:
-    """Stacked bars of counted components (midpoints); estimated parts hatched."""
-    counted = components[components["status"].isin(["quoted", "published", "estimated", "entered"])].copy()
-    counted["mid"] = (counted["low"] + counted["high"]) / 2
-    counted["option"] = counted["facility_id"].map(names).map(safe_label)
-    order = counted.groupby("option")["mid"].sum().sort_values().index.tolist()
+def cost_breakdown(components: pd.DataFrame, names: pd.Series, currency: str, *, filled: bool = True) -> go.Figure:
+    """Stacked bars of every counted component (midpoints); estimated and filled parts hatched.
+
+    With ``filled``, an unknown component is drawn with its comparable-basis fill (cross-hatched)
+    so the bars compare like with like; the hover names the method and its inputs.
+    """
+    c = components.copy()
+    known = c["status"].isin(["quoted", "published", "estimated", "entered"])
+    use_fill = filled & (c["status"] == "unknown") & c["fill_low"].notna() & (c["fill_high"] > 0)
+    c = c[known | use_fill].copy()
+    fill_rows = c["status"] == "unknown"
+    c.loc[fill_rows, "low"] = c.loc[fill_rows, "fill_low"]
+    c.loc[fill_rows, "high"] = c.loc[fill_rows, "fill_high"]
+    c.loc[fill_rows, "status"] = "filled"
+    c.loc[fill_rows, "basis"] = c.loc[fill_rows, "fill_basis"]
+    c["mid"] = (c["low"] + c["high"]) / 2
+    c["option"] = c["facility_id"].map(names).map(safe_label)
+    c["how"] = c["basis"].fillna("").map(lambda b: safe_label(b if len(b) < 240 else b[:237] + "…"))
+    order = c.groupby("option")["mid"].sum().sort_values().index.tolist()
     fig = go.Figure()
-    for (label, status), part in counted.groupby(["label", "status"], sort=False):
+    for (label, status), part in c.groupby(["label", "status"], sort=False):
         phase = part["phase"].iloc[0]
         fig.add_trace(
             go.Bar(
@@ -100,13 +113,16 @@ def cost_breakdown(components: pd.DataFrame, names: pd.Series, currency: str) ->
                     "pattern": {"shape": STATUS_PATTERN.get(status, "")},
                     "line": {"color": "white", "width": 0.5},
                 },
-                customdata=part[["low", "high"]].to_numpy(),
-                hovertemplate=f"{label} — {status}<br>%{{customdata[0]:,.0f}}–%{{customdata[1]:,.0f}} {currency}<extra></extra>",
+                customdata=part[["low", "high", "how"]].to_numpy(),
+                hovertemplate=(
+                    f"{safe_label(label)} — {status}<br>%{{customdata[0]:,.0f}}–%{{customdata[1]:,.0f}} {currency}"
+                    "<br>%{customdata[2]}<extra></extra>"
+                ),
             )
         )
     fig.update_layout(
         barmode="stack",
-        title="What the trip costs, by component (midpoints; hatched = estimated)",
+        title="What the trip costs, by component (midpoints; / estimated, x filled from elsewhere)",
         xaxis_title=f"{currency}",
         yaxis={"categoryorder": "array", "categoryarray": order},
         height=max(320, 28 * len(order) + 140),

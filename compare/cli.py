@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from compare import criteria, export
+from compare import costs, criteria, export, fields
 from compare.dataset import load_dataset
 from compare.engine import rank
 from compare.problems import DataError
-from compare.scenario import Filters, Method, MissingPolicy, Scenario, scenario_from_yaml
+from compare.scenario import Scenario, scenario_from_yaml
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -40,13 +40,7 @@ def _parser() -> argparse.ArgumentParser:
     r = sub.add_parser("rank", help="rank facilities for a scenario")
     r.add_argument("--data", default=None, help="data folder")
     r.add_argument("--scenario", type=Path, default=None, help="scenario YAML (flags below override it)")
-    r.add_argument("--origin", help="origin city id, e.g. london (see data/origins.csv)")
-    r.add_argument("--currency", help="display currency, e.g. GBP")
-    r.add_argument("--procedure", help="procedure variant id, e.g. fusion_2l_open")
-    r.add_argument("--companion", action=argparse.BooleanOptionalAction, default=None, help="a companion travels along")
-    r.add_argument("--lodging", choices=["budget", "mid", "premium"], help="lodging tier")
-    r.add_argument("--recovery-days", type=int, help="days in the country after discharge")
-    r.add_argument("--flight-fare", type=float, help="return fare per traveller, in the display currency")
+    add_scenario_flags(r)
     r.add_argument(
         "--weight",
         action="append",
@@ -55,13 +49,11 @@ def _parser() -> argparse.ArgumentParser:
         help=f"criterion weight; criteria: {', '.join(criteria.IDS)}",
     )
     r.add_argument("--preset", choices=sorted(criteria.PRESETS), help="start from a weight preset")
-    r.add_argument("--method", choices=[m.value for m in Method])
-    r.add_argument("--missing", choices=[m.value for m in MissingPolicy], help="missing-data policy")
-    r.add_argument("--country", action="append", default=[], help="keep only this country (ISO2; repeatable)")
-    r.add_argument("--require", action="append", default=[], help="required technique or technology id (repeatable)")
-    r.add_argument("--accreditation", help="'international' or an accreditation body id")
-    r.add_argument("--budget", type=float, help="maximum whole-trip cost (high estimate)")
-    r.add_argument("--sensitivity", action="store_true", help="add P(rank 1) and P(top 3) under weight uncertainty")
+    r.add_argument(
+        "--sensitivity",
+        action="store_true",
+        help="add P(rank 1) and P(top 3), sampling weights and each option's cost within its range",
+    )
     r.add_argument("--samples", type=int, default=10_000, help="weight samples for --sensitivity")
     r.add_argument(
         "--confidence", type=float, default=10.0, help="how sure you are of your weights (Dirichlet concentration)"
@@ -128,7 +120,32 @@ def cmd_facilities(args) -> int:
     return EXIT_OK
 
 
+def add_scenario_flags(parser: argparse.ArgumentParser) -> None:
+    """One flag per scenario field (``compare.fields.FIELDS``): the same table the sidebar uses."""
+    for f in fields.FIELDS:
+        flag = f"--{f.flag}"
+        what = f.label.format(currency="display currency")
+        text = f"{what}. {f.help}".strip() if f.help else what
+        if f.kind == "toggle":
+            parser.add_argument(flag, dest=f.key, action=argparse.BooleanOptionalAction, default=None, help=text)
+        elif f.kind in ("choices", "fares"):
+            metavar = "COUNTRY=AMOUNT" if f.kind == "fares" else None
+            parser.add_argument(
+                flag, dest=f.key, action="append", default=[], metavar=metavar, help=f"{text} (repeatable)"
+            )
+        elif f.kind == "int" or f.options == "price_ages":
+            parser.add_argument(flag, dest=f.key, type=int, help=text)
+        elif f.kind == "float":
+            parser.add_argument(flag, dest=f.key, type=float, help=text)
+        elif f.options in fields.STATIC_OPTIONS:
+            choices = [str(v) for v in fields.OPTION_SOURCES[f.options](None)]
+            parser.add_argument(flag, dest=f.key, choices=choices, help=text)
+        else:
+            parser.add_argument(flag, dest=f.key, help=text)
+
+
 def scenario_from_args(args) -> Scenario:
+    """The scenario file (or the defaults) with every flag given on the command line applied."""
     if args.scenario is not None:
         try:
             base = scenario_from_yaml(args.scenario.read_bytes(), str(args.scenario))
@@ -138,41 +155,28 @@ def scenario_from_args(args) -> Scenario:
             raise UsageError(str(exc)) from None
     else:
         base = Scenario()
-    data = base.model_dump()
-    for key, value in {
-        "origin": args.origin,
-        "currency": args.currency,
-        "procedure": args.procedure,
-        "companion": args.companion,
-        "lodging_tier": args.lodging,
-        "recovery_days": args.recovery_days,
-        "flight_fare": args.flight_fare,
-        "method": args.method,
-        "missing": args.missing,
-    }.items():
-        if value is not None:
-            data[key] = value
+    state = fields.widget_state(base)
+    for f in fields.FIELDS:
+        value = getattr(args, f.key)
+        if value is None or value == []:
+            continue
+        if f.kind == "fares":
+            value = ", ".join(value)
+        state[f.key] = value
     if args.preset:
-        data["weights"] = dict(criteria.PRESETS[args.preset])
+        state.update({fields.WEIGHT_PREFIX + k: v for k, v in criteria.PRESETS[args.preset].items()})
     for item in args.weight:
         name, sep, value = item.partition("=")
         if not sep:
             raise UsageError(f"--weight expects CRITERION=NUMBER, got {item!r}")
+        if name.strip() not in criteria.IDS:
+            raise UsageError(f"--weight: unknown criterion {name.strip()!r}; known: {', '.join(criteria.IDS)}")
         try:
-            data["weights"][name.strip()] = float(value)
+            state[fields.WEIGHT_PREFIX + name.strip()] = float(value)
         except ValueError:
             raise UsageError(f"--weight {name}: {value!r} is not a number") from None
-    filters = data["filters"]
-    if args.country:
-        filters["countries"] = [c.upper() for c in args.country]
-    if args.require:
-        filters["techniques"] = args.require
-    if args.accreditation:
-        filters["accreditation"] = args.accreditation
-    if args.budget is not None:
-        filters["budget"] = args.budget
     try:
-        return Scenario.model_validate({**data, "filters": Filters.model_validate(filters)})
+        return fields.scenario_from_state(state, base.data_hash)
     except ValueError as exc:
         raise UsageError(_first_error(exc)) from None
 
@@ -205,6 +209,14 @@ def cmd_rank(args) -> int:
         raise UsageError(str(exc)) from None
     if result.empty:
         print(result.message, file=sys.stderr)
+    b = result.baseline
+    home = (
+        f"versus at home ({result.origin['country']}): {costs.format_range(b['low'], b['high'], result.scenario.trip.currency)}"
+        f" from {b['n_figures']} published figure(s), " + (f"newest dated {b['as_of']}" if b["as_of"] else "undated")
+        if b
+        else f"versus at home: no home price found for {result.origin['country']}"
+    )
+    print(f"{home}; {result.rate_note}", file=sys.stderr)
     table = export.ranking_table(result) if not result.empty else pd.DataFrame()
     _write(export.to_csv_bytes(table) if args.format == "csv" else export.to_json_bytes(table), args.out)
     return EXIT_OK

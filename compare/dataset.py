@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import hashlib
 import io
 import os
@@ -22,7 +23,7 @@ import pandas as pd
 import pycountry
 from pydantic import BaseModel, ValidationError
 
-from compare import safeyaml, schema
+from compare import opendata, safeyaml, schema
 from compare.problems import DataError, Problem, Severity
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -62,6 +63,9 @@ class Dataset:
     origins: pd.DataFrame
     routes: pd.DataFrame
     fx: pd.DataFrame
+    travel: schema.Travel | None = None
+    per_diem: pd.DataFrame = field(default_factory=pd.DataFrame)
+    visa_rules: pd.DataFrame = field(default_factory=pd.DataFrame)
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -71,6 +75,11 @@ class Dataset:
     @property
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if not p.is_error]
+
+    @functools.cached_property
+    def passports(self) -> frozenset[str]:
+        """Passports the visa data covers (read once: the table has about 40,000 rows)."""
+        return frozenset(self.visa_rules.index.get_level_values(0)) if not self.visa_rules.empty else frozenset()
 
     @property
     def stale_after_months(self) -> int:
@@ -724,12 +733,22 @@ def _build(root: Path, digest: str) -> Dataset:
     clinical, clinical_doc, found = _yaml_model(root / "clinical.yaml", root, schema.Clinical, context)
     problems += found
     if clinical is not None:
-        cited = {r.source for r in clinical.safe_to_fly} | {n.source for n in clinical.hospital_nights.values()}
-        missing = sorted(cited - set(clinical.sources))
+        missing = sorted(clinical.cited - set(clinical.sources))
         if missing:
             problems.append(
                 Problem(_rel(root / "clinical.yaml", root), 1, "sources", f"cited but not listed: {missing}")
             )
+
+    travel, _, found = _yaml_model(root / "travel.yaml", root, schema.Travel, context)
+    problems += found
+    per_diem, visa_rules = pd.DataFrame(), pd.DataFrame()
+    if travel is not None:
+        per_diem_name = _rel(root / travel.per_diem.file, root)
+        per_diem, found = opendata.read_per_diem(root / travel.per_diem.file, per_diem_name)
+        problems += found
+        problems += opendata.coverage_warnings(per_diem, {r.country for r in records.values()}, per_diem_name)
+        visa_rules, found = opendata.read_visa_rules(root / travel.visas.file, _rel(root / travel.visas.file, root))
+        problems += found
 
     facilities = pd.DataFrame.from_records([_facility_row(r, vocab, files[fid]) for fid, r in records.items()])
     if not facilities.empty:
@@ -757,5 +776,8 @@ def _build(root: Path, digest: str) -> Dataset:
         origins=_frame(origin_rows, "origins.csv"),
         routes=_frame(route_rows, "routes.csv"),
         fx=_frame(fx_rows, "fx_rates.csv"),
+        travel=travel,
+        per_diem=per_diem,
+        visa_rules=visa_rules,
         problems=problems,
     )

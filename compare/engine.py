@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -11,8 +12,8 @@ import pandas as pd
 from compare import costs, criteria
 from compare.dataset import Dataset
 from compare.filters import apply_filters, explain_empty
-from compare.robustness import Acceptability, pareto_mask, rank_acceptability
-from compare.scenario import Scenario
+from compare.robustness import Acceptability, pareto_mask, rank_top_counts
+from compare.scenario import CostBasis, Scenario
 from compare.scoring import score
 
 DEFAULT_WANTED = ["mis", "robotic_guidance", "navigation", "intraop_imaging"]
@@ -28,9 +29,9 @@ class Ranking:
     components: pd.DataFrame  # cost components of the ranked options
     filter_report: list[dict]
     candidates: int
-    stay: costs.Stay
+    costs: costs.CostFrame
     baseline: dict | None
-    origin: dict
+    rate_note: str
     message: str | None = None
     acceptability: Acceptability | None = None
     warnings: list[str] = field(default_factory=list)
@@ -39,13 +40,9 @@ class Ranking:
     def empty(self) -> bool:
         return self.table.empty
 
-
-def origin_row(ds: Dataset, origin_id: str) -> pd.Series:
-    match = ds.origins[ds.origins["id"] == origin_id] if not ds.origins.empty else ds.origins
-    if not len(match):
-        known = sorted(ds.origins["id"]) if not ds.origins.empty else []
-        raise ValueError(f"unknown origin {origin_id!r}; choose one of {known}")
-    return match.iloc[0]
+    @property
+    def origin(self) -> dict:
+        return self.costs.origin
 
 
 def _technology(df: pd.DataFrame, wanted: list[str], vocab) -> pd.Series:
@@ -74,6 +71,7 @@ def _services(df: pd.DataFrame, languages: list[str]) -> pd.Series:
 
 
 def _confidence(ds: Dataset, ids: pd.Index, totals: pd.DataFrame) -> pd.Series:
+    """Half the facts' evidence, half the whole-trip cost's completeness."""
     levels = {k: v.confidence for k, v in ds.vocab["evidence_levels"].items()}
     facts = ds.facts
     if facts.empty:
@@ -83,47 +81,45 @@ def _confidence(ds: Dataset, ids: pd.Index, totals: pd.DataFrame) -> pd.Series:
             facts["stale"] | facts["undated"], STALE_FACTOR, 1.0
         )
         fact_part = weight.groupby(facts["facility_id"]).mean().reindex(ids).fillna(0.0)
-    measured = totals["n_components"].reindex(ids).astype(float)
-    known = measured - totals["n_missing"].reindex(ids).astype(float)
-    cost_part = (known / measured).fillna(0.0)
+    cost_part = totals["completeness"].reindex(ids).astype(float).fillna(0.0)
     return (0.5 * fact_part + 0.5 * cost_part).astype(float)
 
 
-def criteria_frame(ds: Dataset, scenario: Scenario) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
-    """Facilities joined with trip totals, distances and every criterion's raw value."""
-    origin = origin_row(ds, scenario.origin)
-    components = costs.trip_components(ds, scenario)
-    totals = costs.trip_totals(components)
-    df = ds.facilities.join(totals).join(costs.distances(ds, origin))
+def criteria_frame(
+    ds: Dataset,
+    frame: costs.CostFrame,
+    *,
+    wanted: Sequence[str] = (),
+    languages: Sequence[str] = (),
+    cost_basis: CostBasis = CostBasis.COMPARABLE,
+) -> pd.DataFrame:
+    """Facilities joined with a trip's costs and journeys, and every criterion's raw value.
+
+    Its arguments are all it depends on, so a caller can cache it on them: weights, method
+    and the other filters do not change it.
+    """
+    df = ds.facilities.join(frame.totals).join(frame.journeys)
+    df["total_low"], df["total_high"] = df[f"{cost_basis.value}_low"], df[f"{cost_basis.value}_high"]
     df["cost"] = (df["total_low"] + df["total_high"]) / 2
     # 2 points for an international hospital accreditation, 1 for a national one.
     df["accreditation"] = 2.0 * df["has_international_accreditation"] + 1.0 * df["has_national_accreditation"]
     df["volume"] = np.log10(1.0 + df["annual_spine_surgeries"].astype(float))
-    df["technology"] = _technology(df, scenario.wanted, ds.vocab)
+    df["technology"] = _technology(df, list(wanted), ds.vocab)
     df["outcomes"] = df["fusion_rate_pct"].astype(float)
-    df["services"] = _services(df, scenario.filters.languages)
+    df["services"] = _services(df, list(languages))
     df["travel"] = df["distance_km"].astype(float)
-    df["confidence"] = _confidence(ds, df.index, totals)
-    return df, components, origin.to_dict()
+    df["confidence"] = _confidence(ds, df.index, frame.totals)
+    return df
 
 
-def frame_key(scenario: Scenario) -> str:
-    """The part of a scenario that ``criteria_frame`` depends on (not weights or filters)."""
-    return (
-        scenario.model_dump_json(
-            include={
-                "origin",
-                "currency",
-                "procedure",
-                "companion",
-                "lodging_tier",
-                "recovery_days",
-                "flight_fare",
-                "wanted",
-            }
-        )
-        + "|"
-        + ",".join(scenario.filters.languages)
+def criteria_for(ds: Dataset, scenario: Scenario, frame: costs.CostFrame) -> pd.DataFrame:
+    """``criteria_frame`` with the scenario's technology wish list, languages and cost basis."""
+    return criteria_frame(
+        ds,
+        frame,
+        wanted=scenario.preferences.wanted,
+        languages=scenario.filters.languages,
+        cost_basis=scenario.preferences.cost_basis,
     )
 
 
@@ -135,62 +131,65 @@ def rank(
     samples: int = 10_000,
     concentration: float = 10.0,
     seed: int = 0,
-    frame: tuple[pd.DataFrame, pd.DataFrame, dict] | None = None,
+    frame: costs.CostFrame | None = None,
+    criteria_table: pd.DataFrame | None = None,
 ) -> Ranking:
     """Filter, score, rank and explain every facility for one scenario.
 
-    Raises ``ValueError`` for a scenario the data cannot answer (unknown origin or
-    currency, all weights zero); an over-strict filter gives an empty ranking with a
-    message instead. ``frame`` reuses a ``criteria_frame`` computed for a scenario with
-    the same ``frame_key`` (the dashboard caches it across weight changes).
+    Raises ``ValueError`` for a scenario the data cannot answer (unknown origin, currency
+    or passport, an absurd fare, all weights zero); an over-strict filter gives an empty
+    ranking with a message instead. ``frame`` reuses ``costs.cost_frame(ds, scenario.trip)``
+    and ``criteria_table`` reuses ``criteria_for(ds, scenario, frame)``: the dashboard caches
+    both, so a weight, filter or method change recomputes neither.
     """
-    if scenario.procedure not in ds.vocab["procedures"]:
-        raise ValueError(f"unknown procedure {scenario.procedure!r}; choose one of {sorted(ds.vocab['procedures'])}")
-    df, components, origin = frame if frame is not None else criteria_frame(ds, scenario)
+    trip, prefs = scenario.trip, scenario.preferences
+    if trip.procedure not in ds.vocab["procedures"]:
+        raise ValueError(f"unknown procedure {trip.procedure!r}; choose one of {sorted(ds.vocab['procedures'])}")
+    if frame is None or frame.trip != trip:
+        frame = costs.cost_frame(ds, trip)
+    df = criteria_table if criteria_table is not None else criteria_for(ds, scenario, frame)
     kept, report = apply_filters(df, scenario.filters)
-    stay = costs.stay(ds, scenario)
-    baseline = costs.home_baseline(ds, scenario, origin["country"])
     base = {
         "scenario": scenario,
         "filter_report": report,
         "candidates": len(df),
-        "stay": stay,
-        "baseline": baseline,
-        "origin": origin,
+        "costs": frame,
+        "baseline": costs.home_baseline(ds, trip.currency, frame.origin["country"]),
+        "rate_note": costs.rate_note(ds, trip.currency),
     }
     if kept.empty:
-        return Ranking(table=kept, components=components.iloc[0:0], message=explain_empty(report, len(df)), **base)
+        empty = frame.components.iloc[0:0]
+        return Ranking(table=kept, components=empty, message=explain_empty(report, len(df)), **base)
     objectives = {c.id: c.objective for c in criteria.CRITERIA}
-    scored = score(
-        kept[list(objectives)], objectives, scenario.weights, method=scenario.method, missing=scenario.missing
-    )
+    scored = score(kept[list(objectives)], objectives, prefs.weights, method=prefs.method, missing=prefs.missing)
     table = kept.join(scored, how="inner").sort_values("rank")
-    quality_weights = {**scenario.weights, "cost": 0.0}
+    quality_weights = {**prefs.weights, "cost": 0.0}
     table["quality"] = np.nan
     if sum(quality_weights.values()) > 0:
         try:
-            q = score(
-                kept[list(objectives)], objectives, quality_weights, method=scenario.method, missing=scenario.missing
-            )
+            q = score(kept[list(objectives)], objectives, quality_weights, method=prefs.method, missing=prefs.missing)
             table["quality"] = q["score"].reindex(table.index)
         except ValueError:
             pass
     table["pareto"] = pareto_mask(table, {"cost": criteria.Objective.MIN, "quality": criteria.Objective.MAX})
     acceptability = None
     if sensitivity and len(table) > 1:
-        acceptability = rank_acceptability(
+        # Only P(rank 1) and P(top 3) are shown: counting three ranks is far cheaper than all.
+        acceptability = rank_top_counts(
             kept[list(objectives)],
             objectives,
-            scenario.weights,
-            method=scenario.method,
-            missing=scenario.missing,
+            prefs.weights,
+            method=prefs.method,
+            missing=prefs.missing,
             samples=samples,
             concentration=concentration,
             seed=seed,
+            k=3,
+            cost_range=(kept["total_low"], kept["total_high"]),
         )
         p1, p3 = acceptability.p_top(1), acceptability.p_top(3)
         table["p_rank1"] = p1.reindex(table.index.astype(str)).to_numpy()
         table["p_top3"] = p3.reindex(table.index.astype(str)).to_numpy()
         table["p_rank1_se"] = acceptability.std_error(p1).reindex(table.index.astype(str)).to_numpy()
-    ranked_components = components[components["facility_id"].isin(table.index)]
+    ranked_components = frame.components[frame.components["facility_id"].isin(table.index)]
     return Ranking(table=table, components=ranked_components, acceptability=acceptability, **base)

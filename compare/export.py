@@ -72,7 +72,7 @@ def facilities_table(ds: Dataset) -> pd.DataFrame:
 def ranking_table(result: Ranking) -> pd.DataFrame:
     """The flat table printed by ``rank`` and downloaded from the dashboard."""
     t = result.table
-    currency = result.scenario.currency
+    currency = result.scenario.trip.currency
     out = pd.DataFrame(
         {
             "rank": t["rank"].astype(int),
@@ -88,15 +88,31 @@ def ranking_table(result: Ranking) -> pd.DataFrame:
         out[f"{c.id}_contribution"] = t[f"contrib_{c.id}"]
     out["total_low"] = t["total_low"]
     out["total_high"] = t["total_high"]
+    out["cost_basis"] = result.scenario.preferences.cost_basis.value
+    out["completeness"] = t["completeness"]
+    out["documented_low"] = t["documented_low"]
+    out["documented_high"] = t["documented_high"]
+    out["comparable_low"] = t["comparable_low"]
+    out["comparable_high"] = t["comparable_high"]
+    out["unknown_components"] = t["unknown_components"].map(lambda v: ";".join(v))
     out["currency"] = currency
+    out["fx_rate"] = result.rate_note
+    out["flight_hours"] = t["flight_hours"]
+    out["haul"] = t["haul"]
+    out["recovery_days_low"] = t["recovery_low"]
+    out["recovery_days_high"] = t["recovery_high"]
+    out["passport"] = t["passport"]
+    out["visa"] = t["visa_label"]
+    out["visa_warning"] = t["visa_warning"]
     out["pareto"] = t["pareto"]
     out["missing_criteria"] = t["missing_criteria"].map(lambda v: ";".join(v))
     comp = result.components
+    per_component = {}
     for cid in comp["component"].unique():
-        sub = comp[comp["component"] == cid].set_index("facility_id")
-        out[f"{cid}_low"] = sub["low"].reindex(out["facility_id"]).to_numpy()
-        out[f"{cid}_high"] = sub["high"].reindex(out["facility_id"]).to_numpy()
-        out[f"{cid}_status"] = sub["status"].reindex(out["facility_id"]).to_numpy()
+        sub = comp[comp["component"] == cid].set_index("facility_id").reindex(out["facility_id"])
+        for column in ("low", "high", "status", "fill_low", "fill_high"):
+            per_component[f"{cid}_{column}"] = sub[column].to_numpy()
+    out = pd.concat([out, pd.DataFrame(per_component, index=out.index)], axis=1)
     price = comp[comp["component"] == "operation_package"].set_index("facility_id")
     out["price_source"] = price["source_url"].reindex(out["facility_id"]).to_numpy()
     out["price_as_of"] = price["as_of"].reindex(out["facility_id"]).to_numpy()

@@ -36,7 +36,7 @@ h3 { font-size: 11.5pt; margin: 4mm 0 1mm; }
 table { border-collapse: collapse; width: 100%; margin: 2mm 0 3mm; font-size: 9pt; }
 th, td { border-bottom: 1px solid #dadce0; padding: 1.2mm 1.6mm; text-align: left; vertical-align: top; }
 th { background: #f1f3f4; } td.num { text-align: right; white-space: nowrap; }
-.status-missing { color: #d93025; } .status-estimated { color: #b06000; } .status-included { color: #5f6368; }
+.status-missing, .status-unknown { color: #d93025; } .status-estimated { color: #b06000; } .status-included { color: #5f6368; }
 .option { break-inside: avoid; page-break-inside: avoid; border: 1px solid #dadce0; border-radius: 2mm; padding: 2mm 3mm; margin: 3mm 0; }
 .note { background: #f8f9fa; border-left: 3px solid #1f6feb; padding: 1.5mm 2.5mm; white-space: pre-wrap; }
 a { color: #1a57c4; word-break: break-all; }
@@ -57,37 +57,52 @@ def _link(url: str | None) -> str:
     return f'<a href="{_e(url)}" rel="noopener noreferrer">{_e(url)}</a>'
 
 
+def _percent(value: float) -> str:
+    return "—" if pd.isna(value) else f"{value:.0%}"
+
+
 def _money(low: float, high: float, currency: str) -> str:
     return _e(costs.format_range(low, high, currency))
 
 
 def describe_scenario(ds: Dataset, scenario: Scenario) -> list[str]:
     """The scenario in plain words, one sentence per line."""
+    trip, prefs = scenario.trip, scenario.preferences
     origins = ds.origins.set_index("id")
-    origin = origins.loc[scenario.origin] if scenario.origin in origins.index else None
-    procedure = ds.vocab["procedures"].get(scenario.procedure)
+    origin = origins.loc[trip.origin] if trip.origin in origins.index else None
+    procedure = ds.vocab["procedures"].get(trip.procedure)
+    passport = trip.passport or (origin["country"] if origin is not None else "not known")
+    fares = []
+    if trip.flight_fare is not None:
+        fares.append(f"{trip.flight_fare:,.0f} {trip.currency} per traveller for every destination")
+    fares += [f"{v:,.0f} {trip.currency} to {k}" for k, v in trip.fares.items()]
     lines = [
-        f"Operation: {procedure.label if procedure else scenario.procedure}.",
-        f"Travelling from {origin['city'] if origin is not None else scenario.origin}"
-        + (" with a companion" if scenario.companion else " alone")
-        + f"; costs in {scenario.currency}; {scenario.lodging_tier} lodging.",
-        "Recovery in the country: "
+        f"Operation: {procedure.label if procedure else trip.procedure}.",
+        f"Travelling from {origin['city'] if origin is not None else trip.origin} on a {passport} passport"
+        + (" with a companion" if trip.companion else " alone")
+        + f"; {costs.SEAT_LABELS[trip.seat]} seat; costs in {trip.currency} ({costs.rate_note(ds, trip.currency)}); "
+        + f"{trip.lodging_tier.value} lodging.",
+        "Days in the country after discharge: "
         + (
-            f"{scenario.recovery_days} days."
-            if scenario.recovery_days is not None
-            else "the general minimum before flying (2–3 weeks)."
+            f"{trip.recovery_days} (your choice)."
+            if trip.recovery_days is not None
+            else "from the safe-to-fly guidance for each flight home (longer for long-haul flights)."
         )
         + (
-            f" Airfare entered: {scenario.flight_fare:,.0f} {scenario.currency} per traveller."
-            if scenario.flight_fare is not None
-            else " No airfare entered, so flights are not counted."
+            " Airfare entered: " + "; ".join(fares) + "."
+            if fares
+            else " Airfares are estimated from distance (see each option)."
         ),
-        "Weights: "
-        + ", ".join(f"{c.label.lower()} {scenario.weights.get(c.id, 0):g}" for c in criteria.CRITERIA)
-        + ".",
-        f"Method: {'weighted sum' if scenario.method.value == 'wsm' else 'TOPSIS'}; values not reported count as "
+        "Whole-trip totals: "
+        + (
+            "comparable (a part no source reports is filled with a labelled estimate from comparable places)."
+            if prefs.cost_basis.value == "comparable"
+            else "documented only (parts no source reports are left out)."
+        ),
+        "Weights: " + ", ".join(f"{c.label.lower()} {prefs.weights.get(c.id, 0):g}" for c in criteria.CRITERIA) + ".",
+        f"Method: {'weighted sum' if prefs.method.value == 'wsm' else 'TOPSIS'}; values not reported count as "
         + {"worst": "the worst shown", "median": "the median", "exclude": "left out (weights renormalised)"}[
-            scenario.missing.value
+            prefs.missing.value
         ]
         + ".",
     ]
@@ -104,7 +119,7 @@ def describe_scenario(ds: Dataset, scenario: Scenario) -> list[str]:
     if f.languages:
         active.append("languages: " + ", ".join(f.languages))
     if f.budget is not None:
-        active.append(f"budget {f.budget:,.0f} {scenario.currency}")
+        active.append(f"budget {f.budget:,.0f} {trip.currency}")
     if f.max_flight_hours is not None:
         active.append(f"flight up to {f.max_flight_hours:g} h")
     if f.max_price_age_months is not None:
@@ -137,7 +152,7 @@ def build_report(
     table, comp = result.table, result.components
     present = [f for f in facility_ids if f in table.index]
     missing = [f for f in facility_ids if f not in table.index]
-    currency = scenario.currency
+    currency = scenario.trip.currency
     when = (generated or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%d %H:%M UTC")
 
     parts = [
@@ -152,7 +167,7 @@ def build_report(
         "</ul>",
         "<h2>The shortlist</h2>",
         "<table><thead><tr><th>#</th><th>Facility</th><th>Country</th><th>Rank of all</th><th>Score</th>"
-        f"<th>Whole trip ({_e(currency)})</th><th>Accreditation</th></tr></thead><tbody>",
+        f"<th>Whole trip ({_e(currency)})</th><th>Completeness</th><th>Accreditation</th></tr></thead><tbody>",
     ]
     for pos, fid in enumerate(present, 1):
         row = table.loc[fid]
@@ -160,19 +175,34 @@ def build_report(
         parts.append(
             f"<tr><td>{pos}</td><td>{_e(row['name'])}</td><td>{_e(row['country_name'])}</td>"
             f"<td class='num'>{int(row['rank'])} of {len(table)}</td><td class='num'>{row['score']:.2f}</td>"
-            f"<td class='num'>{_money(row['total_low'], row['total_high'], currency)}</td><td>{_e(acc)}</td></tr>"
+            f"<td class='num'>{_money(row['total_low'], row['total_high'], currency)}</td>"
+            f"<td class='num'>{_percent(row['completeness'])}</td><td>{_e(acc)}</td></tr>"
         )
     parts.append("</tbody></table>")
     if missing:
         parts.append(f"<p class='status-missing'>No longer in the data: {_e(', '.join(missing))}.</p>")
+    baseline = result.baseline
+    home = (
+        f"Versus at home ({_e(result.origin['country'])}): {_money(baseline['low'], baseline['high'], currency)}, "
+        f"from {baseline['n_figures']} published figure(s), newest dated {_e(baseline['as_of'] or 'undated')}."
+        if baseline
+        else f"Versus at home: no home price found for {_e(result.origin['country'])}."
+    )
     parts.append(
-        "<p class='small muted'>Whole-trip ranges add the components that sources report; components marked "
-        "<em>missing</em> are not counted. Rank and score use your weights over all facilities in the data.</p>"
+        "<p class='small muted'>Whole-trip ranges add every component: published, estimated (the method is "
+        "named) or entered. A component no source reports is <em>unknown</em>; on the comparable basis it is "
+        "filled with a labelled estimate from comparable places, and completeness is the share of the total "
+        f"that is not filled. Rank and score use your weights over all facilities in the data. {home}</p>"
     )
 
     if present:
         names = table["name"]
-        fig = charts.cost_breakdown(comp[comp["facility_id"].isin(present)], names, currency)
+        fig = charts.cost_breakdown(
+            comp[comp["facility_id"].isin(present)],
+            names,
+            currency,
+            filled=scenario.preferences.cost_basis.value == "comparable",
+        )
         fig.update_layout(height=max(300, 60 * len(present) + 160), width=700)
         parts.append(
             "<div class='chart'>"
@@ -195,13 +225,19 @@ def build_report(
         parts.append(
             "<table><thead><tr><th>Cost component</th><th>Range</th><th>How known</th><th>Basis</th><th>Source</th></tr></thead><tbody>"
         )
-        for _, c in comp[comp["facility_id"] == fid].iterrows():
-            rng = "included" if c["status"] == "included" else _money(c["low"], c["high"], currency)
+        leg = result.costs.journeys.loc[fid]
+        parts.append(
+            f"<p class='small'>Flight about {leg['flight_hours']:.0f} h ({_e(leg['haul'])} haul). "
+            f"{_e(leg['hospital_basis'])}. {_e(leg['stay_basis'])} Visa: {_e(leg['visa_label'])}"
+            + (f" — <strong>{_e(leg['visa_warning'])}</strong>" if isinstance(leg["visa_warning"], str) else "")
+            + ".</p>"
+        )
+        for _, c in costs.itemised(comp[comp["facility_id"] == fid], currency).iterrows():
             src = c["source_url"] if isinstance(c["source_url"], str) else None
             date = c["as_of"] if isinstance(c["as_of"], str) else "undated"
             parts.append(
-                f"<tr><td>{_e(c['label'])}</td><td class='num'>{rng}</td><td class='status-{_e(c['status'])}'>{_e(c['status'])}</td>"
-                f"<td>{_e(c['basis'])}</td><td class='small'>{_e(c['evidence']) if src else ''} {_e(date) if src else ''}</td></tr>"
+                f"<tr><td>{_e(c['label'])}</td><td class='num'>{_e(c['amount'])}</td><td class='status-{_e(c['status'])}'>{_e(c['status'])}</td>"
+                f"<td>{_e(c['how'])}</td><td class='small'>{_e(c['evidence']) if src else ''} {_e(date) if src else ''}</td></tr>"
             )
             if src:
                 for url in src.split("; "):

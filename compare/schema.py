@@ -511,6 +511,21 @@ class Destination(Model):
         return self
 
 
+class SourcedRange(Model):
+    """A low–high figure from one cited source (a key of the file's ``sources``)."""
+
+    low: float = Field(ge=0, le=1_000_000, allow_inf_nan=False)
+    high: float = Field(ge=0, le=1_000_000, allow_inf_nan=False)
+    source: Slug
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> SourcedRange:
+        if self.high < self.low:
+            raise ValueError(f"low {self.low:g} is above high {self.high:g}")
+        return self
+
+
 class NightsRange(Model):
     low: float = Field(ge=0, le=60, allow_inf_nan=False)
     high: float = Field(ge=0, le=60, allow_inf_nan=False)
@@ -545,6 +560,22 @@ class Clinical(Model):
     sources: dict[Slug, Source]
     hospital_nights: dict[Literal["open", "mis"], NightsRange]
     safe_to_fly: list[FlyRule] = Field(min_length=1)
+    # Share of the total cost of the operation that implants make up (0-1).
+    implants: SourcedRange | None = None
+    # Relative cost of a variant against a price that names none: a multiplier range.
+    variant_costs: dict[Literal["extra_level", "open_vs_mis"], SourcedRange] = {}
+
+    @property
+    def cited(self) -> set[str]:
+        refs = {r.source for r in self.safe_to_fly} | {n.source for n in self.hospital_nights.values()}
+        refs |= {v.source for v in self.variant_costs.values()}
+        return refs | ({self.implants.source} if self.implants else set())
+
+    @model_validator(mode="after")
+    def _implant_share(self) -> Clinical:
+        if self.implants and not (0 <= self.implants.low <= self.implants.high < 1):
+            raise ValueError("implants: the share of the total cost must be from 0 to below 1")
+        return self
 
 
 class Metadata(Model):
@@ -558,3 +589,84 @@ class Metadata(Model):
 
 def is_finite(x: float | None) -> bool:
     return x is not None and math.isfinite(x)
+
+
+# ---- travel model (travel.yaml) -------------------------------------------------------
+
+
+class FareLine(Model):
+    """One-way economy fare in USD as ``fixed + per_km × great-circle km``, from one source."""
+
+    fixed: float = Field(ge=0, le=10_000, allow_inf_nan=False)
+    per_km: float = Field(gt=0, le=10, allow_inf_nan=False)
+    source: Slug
+    note: Text | None = None
+
+
+class SeatCost(Model):
+    """What a seat costs against economy: ``fare × factor + add_per_leg`` (USD), low and high."""
+
+    factor_low: float = Field(default=1.0, ge=1, le=20)
+    factor_high: float = Field(default=1.0, ge=1, le=20)
+    add_per_leg_low: float = Field(default=0.0, ge=0, le=10_000)
+    add_per_leg_high: float = Field(default=0.0, ge=0, le=10_000)
+    source: Slug | None = None
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> SeatCost:
+        if self.factor_high < self.factor_low or self.add_per_leg_high < self.add_per_leg_low:
+            raise ValueError("low is above high")
+        return self
+
+
+class Fares(Model):
+    method: Text
+    as_of: PartialDate = Field(...)
+    low: FareLine
+    high: FareLine
+    seat: dict[Literal["economy", "extra_legroom", "business"], SeatCost]
+    seat_note: Text | None = None
+
+    @model_validator(mode="after")
+    def _complete(self) -> Fares:
+        missing = sorted({"economy", "extra_legroom", "business"} - set(self.seat))
+        if missing:
+            raise ValueError(f"seat needs entries for {missing}")
+        return self
+
+
+class Haul(Model):
+    long_from_hours: float = Field(gt=0, le=24)
+    source: Slug
+    note: Text | None = None
+
+
+class OpenDataSet(Model):
+    file: Annotated[str, Field(pattern=r"^open_data/[A-Za-z0-9_.-]+\.csv$")]
+    source: Slug
+
+
+class Region(Model):
+    subregion: Name
+    region: Name
+
+
+class Travel(Model):
+    sources: dict[Slug, Source]
+    per_diem: OpenDataSet
+    visas: OpenDataSet
+    haul: Haul
+    fares: Fares
+    regions: dict[Country, Region]
+    regions_source: Slug
+
+    @model_validator(mode="after")
+    def _sources_exist(self) -> Travel:
+        cited = {self.per_diem.source, self.visas.source, self.haul.source, self.regions_source}
+        cited |= {self.fares.low.source, self.fares.high.source}
+        cited |= {s.source for s in self.fares.seat.values() if s.source}
+        missing = sorted(cited - set(self.sources))
+        if missing:
+            raise ValueError(f"cites sources not listed under 'sources': {missing}")
+        return self

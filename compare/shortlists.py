@@ -457,7 +457,7 @@ def snapshot_from(ranking: Any, facility_id: str) -> dict[str, Any]:
         accreditations = []
     return {
         "name": _plain(row.get("name")),
-        "currency": ranking.scenario.currency,
+        "currency": ranking.scenario.trip.currency,
         "total_low": _float_or_none(row.get("total_low")),
         "total_high": _float_or_none(row.get("total_high")),
         "operation_as_of": None if as_of is None else str(as_of),

@@ -88,7 +88,7 @@ def test_weight_change_reorders_the_ranking():
         ("accreditation", "international"),
         ("techniques", ["robotic_guidance"]),
         ("min_volume", 1000),
-        ("budget", 12000.0),
+        ("budget", 60000.0),
         ("max_hours", 14.0),
     ],
 )
@@ -225,8 +225,8 @@ def test_facility_page_lists_sources_and_not_reported_fields():
     facts = frame_with(at, "field", "value", "source_url")
     assert facts["source_url"].str.startswith("http").all()
     assert {"accreditation", "international_office"} <= set(facts["field"])
-    costs = frame_with(at, "label", "status", "basis")
-    assert "missing" in set(costs["status"])
+    costs = frame_with(at, "label", "status", "how")
+    assert "unknown" in set(costs["status"])
     assert any("Not reported by any source" in c.value for c in at.caption)
 
 
@@ -271,7 +271,7 @@ def test_facilitator_builds_a_shortlist_and_reopens_it(shortlist_db):
 
     stored = ShortlistStore(shortlist_db).get("Smith family")
     assert stored.client == "J. Smith"
-    assert stored.scenario.origin == "london" and stored.scenario.currency == "GBP"
+    assert stored.scenario.trip.origin == "london" and stored.scenario.trip.currency == "GBP"
 
     # "Open in Compare" puts the saved scenario back into the sidebar.
     again.button(key="sl_open").click().run()

@@ -33,21 +33,31 @@ def test_pareto_scatter_marks_exactly_the_front(result):
     assert front.error_x.arrayminus[0] == pytest.approx(row["cost"] - row["total_low"])
 
 
-def test_cost_breakdown_stacks_counted_components_and_hatches_estimates(result):
+def test_cost_breakdown_stacks_every_component_and_hatches_estimates_and_fills(result):
     ids = list(result.table.index[:4])
     comp = result.components[result.components["facility_id"].isin(ids)]
     fig = charts.cost_breakdown(comp, result.table["name"], "GBP")
     assert fig.layout.barmode == "stack"
     statuses = {t.name.rsplit("(", 1)[1].rstrip(")") for t in fig.data}
-    assert statuses <= {"quoted", "published", "estimated", "entered"}
+    assert statuses <= {"quoted", "published", "estimated", "entered", "filled"}
+    assert {"estimated", "filled"} <= statuses  # the shipped data has both for these options
     for trace in fig.data:
-        hatched = trace.marker.pattern.shape == "/"
-        assert hatched == trace.name.endswith("(estimated)")
-    # The bars of one option add up to the midpoint of its whole-trip range.
+        shape = trace.marker.pattern.shape
+        assert (shape == "/") == trace.name.endswith("(estimated)")
+        assert (shape == "x") == trace.name.endswith("(filled)")
+        # The hover names how each part was worked out (the method and its inputs).
+        assert all(isinstance(how, str) and how for how in trace.customdata[:, 2])
+        assert "%{customdata[2]}" in trace.hovertemplate
+    # The bars of one option add up to the midpoint of its comparable whole-trip range.
     name = result.table.loc[ids[0], "name"]
     total = sum(x for t in fig.data for y, x in zip(t.y, t.x, strict=True) if y == name)
     row = result.table.loc[ids[0]]
-    assert total == pytest.approx((row["total_low"] + row["total_high"]) / 2)
+    assert total == pytest.approx((row["comparable_low"] + row["comparable_high"]) / 2)
+    # Documented only: no filled parts, and the bars add up to the documented midpoint.
+    documented = charts.cost_breakdown(comp, result.table["name"], "GBP", filled=False)
+    assert not any(t.name.endswith("(filled)") for t in documented.data)
+    total = sum(x for t in documented.data for y, x in zip(t.y, t.x, strict=True) if y == name)
+    assert total == pytest.approx((row["documented_low"] + row["documented_high"]) / 2)
 
 
 def test_map_shows_located_options_and_the_origin(result):
@@ -67,7 +77,7 @@ def test_contributions_add_up_to_each_score(result):
 
 def test_side_by_side_shows_at_most_five_options(result):
     ids = list(result.table.index[:7])
-    fig = charts.side_by_side(result.table, ids, result.scenario.weights)
+    fig = charts.side_by_side(result.table, ids, result.scenario.preferences.weights)
     assert len(fig.data) == 5
     for trace in fig.data:
         assert all(v is None or 0 <= v <= 1 + 1e-9 for v in trace.y)

@@ -64,6 +64,8 @@ ARGPARSE_ERRORS = {
     "recovery-not-int": (["--recovery-days", "abc"], "--recovery-days"),
     "method": (["--method", "ahp"], "--method"),
     "fare-not-number": (["--flight-fare", "cheap"], "--flight-fare"),
+    "seat": (["--seat", "first"], "--seat"),
+    "cost-basis": (["--cost-basis", "cheapest"], "--cost-basis"),
 }
 # Bad values caught by the command itself: exactly one line on stderr.
 VALUE_ERRORS = {
@@ -71,11 +73,17 @@ VALUE_ERRORS = {
     "unknown-currency": (["--currency", "XYZ"], "no exchange rate for 'XYZ'"),
     "weight-not-number": (["--weight", "cost=lots"], "--weight cost"),
     "weight-no-equals": (["--weight", "cost"], "CRITERION=NUMBER"),
-    "weight-unknown": (["--weight", "beauty=3"], "unknown criteria"),
-    "weight-all-zero": ([f"--weight={c}=0" for c in SAVED.weights], "at least one weight"),
+    "weight-unknown": (["--weight", "beauty=3"], "unknown criterion 'beauty'"),
+    "weight-all-zero": ([f"--weight={c}=0" for c in SAVED.preferences.weights], "at least one weight"),
     "recovery-too-long": (["--recovery-days", "500"], "recovery_days"),
     "budget-negative": (["--budget", "-5"], "budget"),
     "fare-nan": (["--flight-fare", "nan"], "flight_fare"),
+    "fare-absurd": (["--flight-fare", "60000"], "a return fare of 60,000 USD is above 50,000 USD"),
+    "fare-by-country-absurd": (["--currency", "gbp", "--fare", "TH=40000"], "is above 50,000 USD"),
+    "fare-by-country-malformed": (["--fare", "TH=abc"], "'TH=abc' is not COUNTRY=AMOUNT"),
+    "fare-by-country-negative": (["--fare", "TH=-5"], "'TH=-5' is not COUNTRY=AMOUNT"),
+    "fare-unknown-country": (["--fare", "XX=5"], "unknown country code 'XX'"),
+    "passport-unknown": (["--passport", "ZZ"], "unknown passport 'ZZ'"),
     "samples-zero": (["--samples", "0"], "--samples"),
     "confidence-nan": (["--sensitivity", "--confidence", "nan"], "concentration must be a finite number"),
     "missing-scenario": (["--scenario", "/nonexistent/scenario.yaml"], "cannot read"),

@@ -71,7 +71,7 @@ def test_table_scores_equal_scoring_its_own_criteria_columns(shipped, base):
     for method in (Method.WSM, Method.TOPSIS):
         sc = Scenario(origin="london", currency="GBP", method=method, missing=MissingPolicy.EXCLUDE)
         t = rank(shipped, sc).table
-        again = score(t[IDS], OBJECTIVES, sc.weights, method=method, missing=sc.missing)
+        again = score(t[IDS], OBJECTIVES, sc.preferences.weights, method=method, missing=sc.preferences.missing)
         # (Equal up to the last bit or two: BLAS rounds a row differently by its position.)
         np.testing.assert_allclose(again.loc[t.index, "score"].to_numpy(), t["score"].to_numpy(), rtol=0, atol=1e-15)
         assert again.index.tolist() == t.index.tolist()
@@ -86,21 +86,38 @@ def test_all_weight_on_one_criterion_puts_its_best_first(shipped, criterion, pic
     assert t.index[0] == sorted(best.index)[0]
 
 
-def test_an_entered_fare_adds_to_every_known_cost(shipped):
+def _flights(result) -> pd.DataFrame:
+    comp = result.components
+    return comp[comp["component"] == "flights"].set_index("facility_id")
+
+
+def test_an_entered_fare_replaces_the_estimate_for_every_option(shipped):
     sc = Scenario(origin="london", currency="GBP", weights=only("cost"))
-    without = rank(shipped, sc).table
-    fare = rank(shipped, with_changes(sc, flight_fare=800)).table
-    known = without.index[without["cost"].notna()]
-    assert len(known) >= 10
-    for column in ("total_low", "total_high", "cost"):
-        np.testing.assert_allclose(fare.loc[known, column], without.loc[known, column] + 800, rtol=1e-12)
-    assert fare["cost"].isna().sum() == without["cost"].isna().sum()  # a fare alone is not a price
-    # The same amount on every cost cannot reorder anyone.
-    assert fare.index.tolist() == without.index.tolist()
-    # Two travellers: twice the fare, plus the companion's visa where one is published.
-    pair = rank(shipped, with_changes(sc, flight_fare=800, companion=True)).table
-    extra = pair.loc[known, "total_low"] - without.loc[known, "total_low"]
-    assert (extra >= 1600 - 1e-9).all()
+    estimated = rank(shipped, sc)
+    entered = rank(shipped, with_changes(sc, flight_fare=800))
+    est, ent = _flights(estimated), _flights(entered)
+    assert (est.loc[est["low"].notna(), "status"] == "estimated").all()
+    assert (ent["status"] == "entered").all() and (ent["low"] == 800).all() and (ent["high"] == 800).all()
+    t0, t1 = estimated.table, entered.table
+    known = est.index[est["low"].notna()]
+    assert len(known) >= 60
+    for end in ("low", "high"):
+        np.testing.assert_allclose(
+            t1.loc[known, f"documented_{end}"],
+            t0.loc[known, f"documented_{end}"] - est.loc[known, end] + 800,
+            rtol=1e-12,
+        )
+    # Two travellers: the entered fare twice.
+    pair = _flights(rank(shipped, with_changes(sc, flight_fare=800, companion=True)))
+    assert (pair["low"] == 1600).all()
+    # A fare for one country wins there only.
+    one = _flights(rank(shipped, with_changes(sc, fares={"TH": 650})))
+    thai = shipped.facilities.index[shipped.facilities["country"] == "TH"]
+    assert (one.loc[thai, "low"] == 650).all() and (one.loc[thai, "status"] == "entered").all()
+    others = one.index.difference(thai)
+    pd.testing.assert_frame_equal(
+        one.loc[others, ["low", "high", "status"]], est.loc[others, ["low", "high", "status"]]
+    )
 
 
 def test_pareto_rows_are_not_dominated(base):
@@ -155,7 +172,7 @@ def test_filter_counts_agree_with_the_unfiltered_table(shipped, base):
     t = base.table
     cases = [
         (Filters(countries=["TH", "IN"]), t["country"].isin(["TH", "IN"]).sum()),
-        (Filters(budget=15000), (t["total_high"] <= 15000).sum()),
+        (Filters(budget=60000), (t["total_high"] <= 60000).sum()),
         (Filters(max_flight_hours=12), (t["flight_hours"] <= 12).sum()),
         (Filters(min_volume=1000), (t["annual_spine_surgeries"] >= 1000).sum()),
         (Filters(accreditation="international"), t["has_international_accreditation"].sum()),
@@ -226,7 +243,16 @@ def test_sensitivity_probabilities(shipped, method):
     assert t[["p_rank1", "p_top3"]].stack().between(0, 1).all()
     np.testing.assert_allclose(t["p_rank1_se"], np.sqrt(t["p_rank1"] * (1 - t["p_rank1"]) / 3_000), rtol=1e-12)
     # Wiring: the probabilities sit on the right rows (same samples, independent top-1 path).
-    top = rank1_counts(t[IDS], OBJECTIVES, sc.weights, method=method, samples=3_000, concentration=5.0, seed=7)
+    top = rank1_counts(
+        t[IDS],
+        OBJECTIVES,
+        sc.preferences.weights,
+        method=method,
+        samples=3_000,
+        concentration=5.0,
+        seed=7,
+        cost_range=(t["total_low"], t["total_high"]),
+    )
     np.testing.assert_array_equal(t["p_rank1"].to_numpy(), (top.loc[t.index.astype(str)] / 3_000).to_numpy())
     # and reproducible
     again = rank(shipped, sc, sensitivity=True, samples=3_000, concentration=5.0, seed=7).table

@@ -38,7 +38,7 @@ def test_shipped_data_has_no_errors(shipped):
 def test_every_warning_is_a_known_kind(shipped):
     for p in shipped.warnings:
         assert p.severity is Severity.WARNING
-        assert p.message.startswith(("stale:", "no exchange rate for")), str(p)
+        assert p.message.startswith(("stale:", "no exchange rate for", "no per diem rows for")), str(p)
 
 
 def test_enough_facilities_in_enough_countries(shipped):
@@ -121,3 +121,43 @@ def test_computed_estimates_name_their_method(shipped):
     # could not say how it was computed, so none may exist.
     assert not (shipped.prices["evidence"] == "computed_estimate").any()
     assert not (shipped.facts["evidence"] == "computed_estimate").any()
+
+
+ACCEPTANCE_ORIGINS = ["new-york", "london", "dubai", "lagos", "sydney", "almaty"]
+
+
+@pytest.fixture(scope="module", params=ACCEPTANCE_ORIGINS)
+def trip_costs(request, shipped):
+    from compare import Scenario, costs
+
+    return costs.cost_frame(shipped, Scenario(origin=request.param, companion=True).trip)
+
+
+def test_every_facility_has_a_whole_trip_total_from_every_origin(shipped, trip_costs):
+    totals = trip_costs.totals
+    assert set(totals.index) == set(shipped.facilities.index)
+    assert totals["comparable_low"].notna().all() and totals["comparable_high"].notna().all()
+    assert (totals["comparable_low"] <= totals["comparable_high"]).all()
+    assert totals["completeness"].median() >= 0.9, totals["completeness"].describe()
+
+
+def test_every_component_has_a_status_and_none_is_silently_zero(shipped, trip_costs):
+    from compare.costs import PACKAGE, VARIANT, Status
+
+    comp = trip_costs.components
+    expected = set(shipped.vocab["cost_components"]) | {PACKAGE}
+    per_facility = comp.groupby("facility_id")["component"].agg(set)
+    assert (per_facility.map(lambda c: c - {VARIANT}) == expected).all()
+    assert comp["status"].isin([s.value for s in Status]).all()
+    unknown = comp["status"] == Status.UNKNOWN.value
+    # Unknown is never a number: it is filled (and says how) or named as not reported anywhere.
+    assert comp.loc[unknown, ["low", "high"]].isna().all().all()
+    assert comp.loc[unknown, "fill_basis"].map(lambda b: isinstance(b, str) and b != "").all()
+    # A zero is included in a price, or a visa that is not needed, and says which.
+    zero = (comp["low"] == 0) & (comp["high"] == 0)
+    assert (comp.loc[zero, "status"].eq("included") | comp.loc[zero, "basis"].str.contains("no fee")).all()
+    # Flights and lodging: estimated (or filled) for every facility, as the first wave could not.
+    flights = comp[comp["component"] == "flights"]
+    assert (flights["status"] == "estimated").mean() > 0.95
+    lodging = comp[comp["component"] == "lodging"]
+    assert (lodging["status"] == "estimated").all()

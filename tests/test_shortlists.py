@@ -446,7 +446,7 @@ def test_a_version_1_database_with_data_is_upgraded_in_place(db: Path):
     )
     conn.close()
     got = ShortlistStore(db).get("old list")
-    assert got.client is None and got.scenario.currency == "EUR" and got.data_hash == "h0"
+    assert got.client is None and got.scenario.trip.currency == "EUR" and got.data_hash == "h0"
     assert got.facility_ids == ["b", "a"] and got.items[0].note == "first" and got.items[0].snapshot == {"name": "B"}
     conn = raw(db)
     try:
@@ -916,7 +916,10 @@ def test_snapshot_from_the_real_ranking(shipped):
             assert snap["total_low"] == pytest.approx(row["total_low"]) and snap["total_low"] <= snap["total_high"]
         as_of = comps["as_of"].get(fid)
         assert snap["operation_as_of"] == (None if not isinstance(as_of, str) else as_of)
-    assert any(snapshot_from(ranking, f)["total_low"] is None for f in ranking.table.index)
+    # Comparable totals exist for every option; documented-only ones not where no price is known.
+    assert all(snapshot_from(ranking, f)["total_low"] is not None for f in ranking.table.index)
+    documented = compare.rank(shipped, Scenario(cost_basis="documented"))
+    assert any(snapshot_from(documented, f)["total_low"] is None for f in documented.table.index)
     assert any(snapshot_from(ranking, f)["operation_as_of"] for f in ranking.table.index)
     with pytest.raises(ShortlistError, match="not in this ranking"):
         snapshot_from(ranking, "no-such-facility")

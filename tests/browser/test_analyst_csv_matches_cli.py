@@ -53,7 +53,7 @@ def test_analyst_csv_matches_cli(ui, tmp_path):
     expect(ui.sidebar.get_by_role("switch", name="A companion travels with me")).to_be_checked()
     expect(ui.page.get_by_role("radiogroup", name="Lodging").get_by_role("radio", name="Premium")).to_be_checked()
     expect(ui.page.get_by_role("radiogroup", name="Method").get_by_role("radio", name="TOPSIS")).to_be_checked()
-    expect(ui.sidebar.get_by_role("spinbutton", name="Return airfare per traveller (GBP)")).to_have_value("650.00")
+    expect(ui.sidebar.get_by_role("spinbutton", name="Your return airfare per traveller (GBP)")).to_have_value("650.00")
     for name, value in (("Whole-trip cost", "8"), ("Spine volume", "9"), ("Travel burden", "0")):
         expect(ui.sidebar.get_by_role("slider", name=name)).to_have_value(value)
     shown = ui.metric("Options shown").inner_text()

@@ -44,21 +44,29 @@ def test_patient_journey(ui, shipped_count):
     expect(cheapest).to_have_text(re.compile(r"^[\d,]+ GBP$"))
     expect(ui.metric("Median whole trip (midpoint)")).to_have_text(re.compile(r"^[\d,]+ GBP$"))
 
-    # Flights count only once a fare is entered; then a companion pays one too.
-    without_fare = cheapest.inner_text()
-    fare = ui.sidebar.get_by_role("spinbutton", name="Return airfare per traveller (GBP)")
+    # Flights are estimated from distance; a business seat for the patient costs more, and the
+    # fare a patient types replaces the estimate everywhere.
+    estimated = cheapest.inner_text()
+    ui.page.get_by_role("radiogroup", name="Your seat on the flights").get_by_role("radio", name="Business").click()
+    expect(cheapest).not_to_have_text(estimated)
+    ui.idle()
+    assert _money(cheapest.inner_text()) > _money(estimated)
+    assert "seat=Business" in ui.page.url
+    ui.page.get_by_role("radiogroup", name="Your seat on the flights").get_by_role("radio", name="Economy").click()
+    expect(cheapest).to_have_text(estimated)
+    fare = ui.sidebar.get_by_role("spinbutton", name="Your return airfare per traveller (GBP)")
     fare.fill("600")
     fare.press("Enter")
-    expect(cheapest).not_to_have_text(without_fare)
+    expect(cheapest).not_to_have_text(estimated)
     ui.idle()
-    assert _money(cheapest.inner_text()) == _money(without_fare) + 600
     alone = cheapest.inner_text()
 
+    # A companion pays a fare, meals and nights too.
     switch = ui.toggle("A companion travels with me")
     expect(switch).to_be_checked()
     expect(cheapest).not_to_have_text(alone)
     ui.idle()
-    assert _money(cheapest.inner_text()) == _money(alone) + 600
+    assert _money(cheapest.inner_text()) >= _money(alone) + 600
     assert "companion=true" in ui.page.url and "origin=London" in ui.page.url
 
     ui.choose("Accreditation", "any international (e.g. JCI)", typed="intern")
@@ -73,15 +81,16 @@ def test_patient_journey(ui, shipped_count):
     scores_before = _scores(ui)
     assert scores_before == sorted(scores_before, reverse=True)
     slider = ui.sidebar.get_by_role("slider", name="Whole-trip cost")
-    assert slider.input_value() != "10"
+    assert slider.input_value() != "0"
     slider.focus()
-    slider.press("End")  # one key press, one rerun (quick arrow presses coalesce into several)
-    expect(slider).to_have_value("10")
-    ui.page.wait_for_url(re.compile(r"w_cost=10"))
-    ui.wait_until(lambda: ui.ranked_names() != before, f"ranking did not change after cost weight 10: {before}")
+    slider.press("Home")  # one key press, one rerun (quick arrow presses coalesce into several)
+    expect(slider).to_have_value("0")
+    ui.page.wait_for_url(re.compile(r"w_cost=0"))
+    ui.wait_until(lambda: ui.ranked_names() != before, f"ranking did not change after cost weight 0: {before}")
     ui.idle()
     after = ui.ranked_names()
-    assert sorted(after) == sorted(before)  # same options, different order
+    # Same options, different order (the grid renders only the rows in view, so count them).
+    expect(ui.grid().locator('table[role="grid"]')).to_have_attribute("aria-rowcount", str(kept + 1))
     scores_after = _scores(ui)
     assert scores_after == sorted(scores_after, reverse=True)
     assert scores_after != scores_before

@@ -1,0 +1,102 @@
+"""The engine behind the dashboard, cached: the data, each trip's costs, each ranking.
+
+Rank once, render many: a trip's cost frame is shared by every ranking of that trip
+(weights, filters and method change without recomputing it), and a ranking by every page.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+import compare
+from app_pages.ui import plain
+from compare import costs, engine, fields, uploads
+from compare.dataset import Dataset
+from compare.engine import Ranking
+from compare.scenario import CostBasis, Scenario, Trip
+
+
+@st.cache_resource(show_spinner="Applying your uploaded data…", max_entries=32)
+def _with_uploads(_base: Dataset, base_hash: str, files: tuple[tuple[str, bytes], ...]) -> Dataset:
+    ds = _base
+    for name, raw in files:
+        updated, _ = uploads.add_upload(ds, name, raw)
+        ds = updated or ds
+    return ds
+
+
+def session_dataset() -> Dataset:
+    """The shipped data (parsed once per content) plus this session's accepted uploads."""
+    with st.spinner("Loading curated data…"):
+        base = compare.load_dataset()
+    files = tuple(st.session_state.get("uploads", []))
+    return _with_uploads(base, base.content_hash, files) if files else base
+
+
+@st.cache_resource(show_spinner="Working out trip costs…", max_entries=64)
+def _cost_frame(_ds: Dataset, ds_hash: str, trip_json: str) -> costs.CostFrame:
+    """The whole-trip cost of one trip: its JSON is the whole cache key."""
+    return costs.cost_frame(_ds, Trip.model_validate_json(trip_json))
+
+
+@st.cache_resource(max_entries=64)
+def _criteria(_ds: Dataset, ds_hash: str, trip_json: str, wanted: tuple, languages: tuple, basis: str) -> pd.DataFrame:
+    """Every criterion's raw value: cached on exactly what ``engine.criteria_frame`` reads."""
+    frame = _cost_frame(_ds, ds_hash, trip_json)
+    return engine.criteria_frame(_ds, frame, wanted=wanted, languages=languages, cost_basis=CostBasis(basis))
+
+
+@st.cache_resource(show_spinner="Ranking…", max_entries=128)
+def _ranked(_ds: Dataset, ds_hash: str, scenario_json: str, sensitivity: bool, concentration: float) -> Ranking:
+    """One engine call per distinct (data, scenario); reruns with the same inputs are free.
+
+    Cached as a shared resource (not copied): callers must not modify the result.
+    """
+    scenario = Scenario.model_validate_json(scenario_json)
+    trip_json = scenario.trip.model_dump_json()
+    prefs = scenario.preferences
+    table = _criteria(
+        _ds, ds_hash, trip_json, tuple(prefs.wanted), tuple(scenario.filters.languages), prefs.cost_basis.value
+    )
+    return compare.rank(
+        _ds,
+        scenario,
+        sensitivity=sensitivity,
+        samples=10_000,
+        concentration=concentration,
+        seed=0,
+        frame=_cost_frame(_ds, ds_hash, trip_json),
+        criteria_table=table,
+    )
+
+
+def current_ranking(
+    ds: Dataset, scenario: Scenario, *, sensitivity: bool = False, concentration: float = 10.0
+) -> Ranking:
+    return _ranked(ds, ds.content_hash, scenario.model_dump_json(), sensitivity, concentration)
+
+
+def trip_costs(ds: Dataset, trip: Trip) -> costs.CostFrame:
+    return _cost_frame(ds, ds.content_hash, trip.model_dump_json())
+
+
+@st.cache_resource(max_entries=64)
+def _options(_ds: Dataset, ds_hash: str, key: str) -> dict:
+    return fields.options(_ds, fields.BY_KEY[key])
+
+
+def field_options(ds: Dataset, field: fields.Field) -> dict:
+    """A sidebar field's choices, worked out once per dataset rather than on every rerun."""
+    return _options(ds, ds.content_hash, field.key)
+
+
+def shortlist_store():
+    """The shortlist database, or None with an explanation shown (the rest of the app keeps working)."""
+    from compare.shortlists import ShortlistError, ShortlistStore
+
+    try:
+        return ShortlistStore()
+    except ShortlistError as exc:
+        st.error(f"Shortlists are unavailable: {plain(exc)}")
+        return None

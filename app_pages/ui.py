@@ -1,0 +1,62 @@
+"""Small shared pieces of the dashboard: the disclaimer, safe text and the footer."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import streamlit as st
+
+from compare.dataset import Dataset
+
+DISCLAIMER = (
+    "Decision support, not medical advice. Figures come from public sources of varying age and "
+    "reliability; confirm every price, date and fact with the hospital and your own doctor."
+)
+
+
+def not_reported(value) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "not reported"
+    if isinstance(value, list):
+        return ", ".join(map(str, value)) or "none found"
+    return str(value)
+
+
+_MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>~:$&")
+_JOINER = "\u2060"  # an invisible word joiner: breaks autolinks without changing what shows
+
+
+def plain(text: object) -> str:
+    """Escape markdown so text from data or uploads shows literally (no links, no markup).
+
+    Backslash escapes stop markup, but Markdown still turns bare URLs, ``www.`` names and
+    e-mail addresses into links, so those get an invisible word joiner as well.
+    """
+    escaped = "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text))
+    for pattern, replacement in (
+        ("\\:", "\\:" + _JOINER),
+        ("www", "w" + _JOINER + "ww"),
+        ("WWW", "W" + _JOINER + "WW"),
+        ("@", _JOINER + "@"),
+    ):
+        escaped = escaped.replace(pattern, replacement)
+    return escaped
+
+
+def split_sources(df: pd.DataFrame, column: str = "source_url") -> pd.DataFrame:
+    """Copy with ``column`` kept only for http(s) URLs (a link column) and ``citation`` for the rest."""
+    is_url = df[column].map(lambda v: isinstance(v, str) and v.startswith(("http://", "https://")))
+    return df.assign(**{column: df[column].where(is_url), "citation": df[column].where(~is_url)})
+
+
+def footer(ds: Dataset) -> None:
+    meta = ds.metadata
+    st.divider()
+    if meta is not None:
+        st.caption(
+            f"{DISCLAIMER}  \nData: {meta.title} · Licence: {meta.license} · Retrieved: {meta.retrieved} · "
+            f"{len(ds.facilities)} facilities · data version {ds.content_hash[:12]}"
+        )
+    else:
+        st.caption(DISCLAIMER)
