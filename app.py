@@ -10,6 +10,7 @@ from app_pages import sidebar, state, ui
 st.set_page_config(page_title="Spinal fusion abroad", page_icon=":material/compare_arrows:", layout="wide")
 
 ds = state.session_dataset()
+st.session_state["_dataset"] = ds  # the pages of this run use it as it is
 scenario = sidebar.sidebar(ds)
 st.session_state["_scenario"] = scenario
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages.state import current_ranking, session_dataset, shortlist_store
+from app_pages.state import current_ranking, page_dataset, shortlist_store
 from app_pages.ui import DISCLAIMER, plain
 from compare import charts, criteria, export
 from compare.costs import format_money, format_range, itemised
@@ -97,7 +97,7 @@ def _display_table(table, components, currency):
 
 
 def render() -> None:
-    ds = session_dataset()
+    ds = page_dataset()
     scenario = st.session_state["_scenario"]
     st.title("Spinal fusion abroad")
     st.caption(DISCLAIMER)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages.state import session_dataset
+from app_pages.state import page_dataset
 from app_pages.ui import plain, split_sources
 from compare import charts, uploads
 
@@ -21,7 +21,7 @@ def _report(problems) -> pd.DataFrame:
 
 
 def render() -> None:
-    ds = session_dataset()
+    ds = page_dataset()
     st.title("Data & sources")
     facts = ds.facts
     with st.container(horizontal=True):

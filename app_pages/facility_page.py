@@ -5,14 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages.state import current_ranking, session_dataset, trip_costs
+from app_pages.state import current_ranking, page_dataset, trip_costs
 from app_pages.ui import not_reported, plain, split_sources
 from compare import costs
 from compare.costs import format_range
 
 
 def render() -> None:
-    ds = session_dataset()
+    ds = page_dataset()
     scenario = st.session_state["_scenario"]
     if ds.facilities.empty:
         st.info("No facilities loaded.")

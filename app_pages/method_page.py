@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.state import session_dataset
+from app_pages.state import page_dataset
 from app_pages.ui import DISCLAIMER, plain
 from compare import costs, criteria
 from compare.costs.money import span
@@ -157,7 +157,7 @@ def _sources(ds) -> str:
 
 def render() -> None:
     st.markdown(METHOD)
-    st.markdown(_sources(session_dataset()))
+    st.markdown(_sources(page_dataset()))
 
 
 render()

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.sidebar import apply_scenario
-from app_pages.state import session_dataset, shortlist_store
+from app_pages.state import page_dataset, shortlist_store
 from app_pages.ui import plain
 from compare import export, report
 from compare.costs import format_range
@@ -105,7 +105,7 @@ def render() -> None:
     except ShortlistError as exc:
         st.error(plain(exc))
         st.stop()
-    ds = session_dataset()
+    ds = page_dataset()
     st.caption(
         f"Client: {plain(shortlist.client or 'not set')} · {len(shortlist.items)} options · created {shortlist.created_at} · "
         f"updated {shortlist.updated_at}"

@@ -34,6 +34,12 @@ def session_dataset() -> Dataset:
     return _with_uploads(base, base.content_hash, files) if files else base
 
 
+def page_dataset() -> Dataset:
+    """The dataset ``app.py`` loaded for this run: a page does not hash the data folder again."""
+    ds = st.session_state.get("_dataset")
+    return ds if ds is not None else session_dataset()
+
+
 @st.cache_resource(show_spinner="Working out trip costs…", max_entries=64)
 def _cost_frame(_ds: Dataset, ds_hash: str, trip_json: str) -> costs.CostFrame:
     """The whole-trip cost of one trip: its JSON is the whole cache key."""

@@ -744,10 +744,11 @@ def _build(root: Path, digest: str) -> Dataset:
     per_diem, visa_rules = pd.DataFrame(), pd.DataFrame()
     if travel is not None:
         per_diem_name = _rel(root / travel.per_diem.file, root)
-        per_diem, found = opendata.read_per_diem(root / travel.per_diem.file, per_diem_name)
+        per_diem, found = opendata.read_cached(opendata.read_per_diem, root / travel.per_diem.file, per_diem_name)
         problems += found
         problems += opendata.coverage_warnings(per_diem, {r.country for r in records.values()}, per_diem_name)
-        visa_rules, found = opendata.read_visa_rules(root / travel.visas.file, _rel(root / travel.visas.file, root))
+        visas_name = _rel(root / travel.visas.file, root)
+        visa_rules, found = opendata.read_cached(opendata.read_visa_rules, root / travel.visas.file, visas_name)
         problems += found
 
     facilities = pd.DataFrame.from_records([_facility_row(r, vocab, files[fid]) for fid, r in records.items()])

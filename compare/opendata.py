@@ -11,7 +11,7 @@ publisher, address and date. A bad row becomes a ``Problem`` and is left out; th
 
 from __future__ import annotations
 
-import csv
+import functools
 import io
 import re
 import unicodedata
@@ -63,6 +63,7 @@ def fold(text: str) -> str:
     return " ".join(re.sub(r"[^A-Za-z0-9]+", " ", plain).upper().split())
 
 
+@functools.cache  # about 250 distinct names for 1,000 rows; pycountry's lookup is slow
 def country_code(name: str) -> str | None:
     """ISO 3166-1 alpha-2 for a State Department country name, or None."""
     key = name.strip().upper()
@@ -74,31 +75,32 @@ def country_code(name: str) -> str | None:
         return None
 
 
-def known_country(code: str) -> bool:
-    """ISO 3166-1 alpha-2, or XK (Kosovo: a user-assigned code that open data sets use)."""
-    return code == "XK" or pycountry.countries.get(alpha_2=code) is not None
-
-
-def _read(path: Path, name: str, columns: tuple[str, ...]) -> tuple[list[dict[str, str]], list[Problem]]:
+def _read(path: Path, name: str, columns: tuple[str, ...]) -> tuple[pd.DataFrame, list[Problem]]:
+    """The file as text cells (stripped), after the size, encoding and header checks."""
+    empty = pd.DataFrame(columns=list(columns))
     if not path.exists():
-        return [], [Problem(name, 1, "file", "missing file")]
+        return empty, [Problem(name, 1, "file", "missing file")]
     raw = path.read_bytes()
     if len(raw) > MAX_BYTES:
-        return [], [Problem(name, 1, "file", f"larger than {MAX_BYTES // 1024 // 1024} MB")]
+        return empty, [Problem(name, 1, "file", f"larger than {MAX_BYTES // 1024 // 1024} MB")]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return [], [Problem(name, 1, "file", f"not UTF-8 text (byte {exc.start})")]
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in columns if c not in (reader.fieldnames or [])]
+        return empty, [Problem(name, 1, "file", f"not UTF-8 text (byte {exc.start})")]
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        return empty, [Problem(name, 1, "header", f"missing columns {list(columns)} ({exc})")]
+    missing = [c for c in columns if c not in frame.columns]
     if missing:
-        return [], [Problem(name, 1, "header", f"missing columns {missing}")]
-    rows = []
-    for i, row in enumerate(reader):
-        if i >= MAX_ROWS:
-            return rows, [Problem(name, i + 2, "file", f"more than {MAX_ROWS:,} rows; the rest is ignored")]
-        rows.append(row)
-    return rows, []
+        return empty, [Problem(name, 1, "header", f"missing columns {missing}")]
+    problems = []
+    if len(frame) > MAX_ROWS:
+        problems.append(Problem(name, MAX_ROWS + 2, "file", f"more than {MAX_ROWS:,} rows; the rest is ignored"))
+        frame = frame.iloc[:MAX_ROWS]
+    frame = frame[list(columns)].apply(lambda c: c.str.strip())
+    frame.index = range(2, len(frame) + 2)  # the file's line numbers
+    return frame, problems
 
 
 def _money(value: str | None) -> float | None:
@@ -113,7 +115,7 @@ def read_per_diem(path: Path, name: str) -> tuple[pd.DataFrame, list[Problem]]:
     """One row per (country, location, season): lodging and meals in USD per night."""
     rows, problems = _read(path, name, (*PER_DIEM_COLUMNS, MEALS_COLUMN))
     out = []
-    for line, row in enumerate(rows, start=2):
+    for line, row in zip(rows.index, rows.to_dict("records"), strict=True):
         code = country_code(row["Country"])
         lodging, meals = _money(row["Lodging"]), _money(row[MEALS_COLUMN])
         where = None
@@ -146,37 +148,71 @@ def read_per_diem(path: Path, name: str) -> tuple[pd.DataFrame, list[Problem]]:
 
 
 def read_visa_rules(path: Path, name: str) -> tuple[pd.DataFrame, list[Problem]]:
-    """One row per (passport, destination): the requirement and, where visa free, the days."""
-    rows, problems = _read(path, name, VISA_COLUMNS)
-    out = []
-    for line, row in enumerate(rows, start=2):
-        passport, dest, need = (row[c].strip() for c in VISA_COLUMNS)
-        bad = next(
-            (
-                (field, f"unknown country code {code!r}")
-                for field, code in (("Passport", passport), ("Destination", dest))
-                if not known_country(code)
-            ),
-            None,
-        )
-        days = None
-        if bad is None:
-            if re.fullmatch(r"-?\d+", need):
-                days = int(need)
-                if days == -1:
-                    need = "own country"
-                elif 0 < days <= 365:
-                    need = "visa free"
-                else:
-                    bad = ("Requirement", f"{days} is not a number of visa-free days (1–365, or -1)")
-            elif need not in REQUIREMENTS:
-                bad = ("Requirement", f"unknown requirement {need!r}; expected days or one of {sorted(REQUIREMENTS)}")
-        if bad:
-            problems.append(Problem(name, line, *bad))
-            continue
-        out.append({"passport": passport, "destination": dest, "requirement": need, "days": days})
-    frame = pd.DataFrame(out, columns=["passport", "destination", "requirement", "days"])
-    return frame.set_index(["passport", "destination"]), problems
+    """One row per (passport, destination): the requirement and, where visa free, the days.
+
+    Checked column-wise: the file has about 40,000 rows and is read on every cold load.
+    """
+    frame, problems = _read(path, name, VISA_COLUMNS)
+    frame["line"] = frame.index
+    known = _country_codes()
+    days = pd.to_numeric(frame["Requirement"].where(frame["Requirement"].str.fullmatch(r"-?\d+")), errors="coerce")
+    checks = [
+        ("Passport", ~frame["Passport"].isin(known), lambda r: f"unknown country code {r['Passport']!r}"),
+        ("Destination", ~frame["Destination"].isin(known), lambda r: f"unknown country code {r['Destination']!r}"),
+        (
+            "Requirement",
+            days.notna() & (days != -1) & ~days.between(1, 365),
+            lambda r: f"{r['Requirement']} is not a number of visa-free days (1–365, or -1)",
+        ),
+        (
+            "Requirement",
+            days.isna() & ~frame["Requirement"].isin(REQUIREMENTS),
+            lambda r: f"unknown requirement {r['Requirement']!r}; expected days or one of {sorted(REQUIREMENTS)}",
+        ),
+    ]
+    bad = pd.Series(False, index=frame.index)
+    for field, mask, message in checks:
+        mask = mask & ~bad  # one problem per row, the first that applies
+        problems += [Problem(name, r["line"], field, message(r)) for _, r in frame[mask].iterrows()]
+        bad |= mask
+    good, days = frame[~bad], days[~bad]
+    need = good["Requirement"].where(days.isna(), "visa free").where(days != -1, "own country")
+    out = pd.DataFrame(
+        {
+            "passport": good["Passport"],
+            "destination": good["Destination"],
+            "requirement": need,
+            "days": days.where(days > 0).astype(object).where(days > 0, None),
+        }
+    )
+    problems.sort(key=lambda p: p.line)
+    return out.set_index(["passport", "destination"]), problems
+
+
+@functools.cache
+def _country_codes() -> frozenset[str]:
+    """ISO 3166-1 alpha-2 codes, plus XK (Kosovo: a user-assigned code that open data sets use)."""
+    return frozenset(c.alpha_2 for c in pycountry.countries) | {"XK"}
+
+
+_PARSED: dict[tuple, tuple[pd.DataFrame, list[Problem]]] = {}
+
+
+def read_cached(reader, path: Path, name: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """``reader(path, name)``, remembered by the file's stat signature (as ``content_hash``
+    remembers digests): an unchanged open data file is parsed once per process. The frame
+    is shared, like every table of a ``Dataset``: read it, never modify it."""
+    try:
+        st = path.stat()
+    except OSError:
+        return reader(path, name)
+    key = (reader.__name__, name, str(path.resolve()), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+    if key not in _PARSED:
+        if len(_PARSED) >= 8:
+            _PARSED.clear()
+        _PARSED[key] = reader(path, name)
+    frame, problems = _PARSED[key]
+    return frame, list(problems)
 
 
 def coverage_warnings(per_diem: pd.DataFrame, countries: set[str], name: str) -> list[Problem]:

@@ -57,6 +57,18 @@ def test_pareto_by_hand():
     assert pareto_mask(HAND, OBJ).to_dict() == {"a": True, "b": True, "c": False, "d": False, "e": True, "f": True}
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 6), st.integers(0, 6)), min_size=1, max_size=40))
+def test_the_two_criteria_sweep_equals_pairwise_dominance(points):
+    # Small integer grids make ties (equal cost, equal quality, equal rows) common.
+    df = pd.DataFrame(points, columns=["cost", "quality"], dtype=float)
+    x = df.to_numpy() * np.array([-1.0, 1.0])
+    pairwise = [
+        not any((x[j] >= x[i]).all() and (x[j] > x[i]).any() for j in range(len(x)) if j != i) for i in range(len(x))
+    ]
+    assert pareto_mask(df, OBJ).tolist() == pairwise
+
+
 def test_pareto_direction_matters():
     # Maximising cost instead turns the front around: d (300, 9) now dominates everyone
     # it is not tied with.
