@@ -12,7 +12,8 @@ import pandas as pd
 from compare import costs, criteria
 from compare.dataset import Dataset
 from compare.filters import apply_filters, explain_empty
-from compare.robustness import Acceptability, pareto_mask, rank_top_counts
+from compare.pareto import pareto_mask
+from compare.robustness import Acceptability, rank_top_counts
 from compare.scenario import CostBasis, Scenario
 from compare.scoring import score
 

@@ -17,12 +17,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from compare.criteria import Objective
+from compare.rank_order import argmax_passes, rank_order, top_order
 from compare.robustness import (
     BLOCK,
-    _argmax_passes,
-    _rank_order,
-    _top_order,
-    pareto_mask,
     rank1_counts,
     rank_acceptability,
     rank_top_counts,
@@ -34,95 +31,6 @@ from compare.scoring import prepare_matrix, score
 
 MAX, MIN = Objective.MAX, Objective.MIN
 METHODS = [Method.WSM, Method.TOPSIS]
-
-
-# ---- Pareto -------------------------------------------------------------------------
-#
-#          cost (min)  quality (max)
-#   a         100          5        front: nobody is cheaper at quality ≥ 5
-#   b         200          9        front: best quality
-#   c         200          7        dominated by b (same cost, lower quality)
-#   d         300          9        dominated by b (dearer, same quality)
-#   e         100          5        front: identical to a, neither dominates the other
-#   f          90          1        front: cheapest
-HAND = pd.DataFrame(
-    {"cost": [100, 200, 200, 300, 100, 90], "quality": [5, 9, 7, 9, 5, 1]},
-    index=list("abcdef"),
-    dtype=float,
-)
-OBJ = {"cost": MIN, "quality": MAX}
-
-
-def test_pareto_by_hand():
-    assert pareto_mask(HAND, OBJ).to_dict() == {"a": True, "b": True, "c": False, "d": False, "e": True, "f": True}
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 6), st.integers(0, 6)), min_size=1, max_size=40))
-def test_the_two_criteria_sweep_equals_pairwise_dominance(points):
-    # Small integer grids make ties (equal cost, equal quality, equal rows) common.
-    df = pd.DataFrame(points, columns=["cost", "quality"], dtype=float)
-    x = df.to_numpy() * np.array([-1.0, 1.0])
-    pairwise = [
-        not any((x[j] >= x[i]).all() and (x[j] > x[i]).any() for j in range(len(x)) if j != i) for i in range(len(x))
-    ]
-    assert pareto_mask(df, OBJ).tolist() == pairwise
-
-
-def test_pareto_direction_matters():
-    # Maximising cost instead turns the front around: d (300, 9) now dominates everyone
-    # it is not tied with.
-    mask = pareto_mask(HAND, {"cost": MAX, "quality": MAX})
-    assert mask[mask].index.tolist() == ["d"]
-
-
-def test_nan_rows_are_never_on_the_front():
-    df = pd.concat([HAND, pd.DataFrame({"cost": [1.0, np.nan], "quality": [np.nan, 100.0]}, index=["g", "h"])])
-    mask = pareto_mask(df, OBJ)
-    assert not mask["g"] and not mask["h"]
-    # and they do not remove anyone else from it
-    assert mask[list("abcdef")].tolist() == pareto_mask(HAND, OBJ).tolist()
-
-
-def test_pareto_empty_and_all_nan():
-    assert pareto_mask(HAND.iloc[0:0], OBJ).empty
-    all_nan = pd.DataFrame({"cost": [np.nan], "quality": [1.0]}, index=["x"])
-    assert not pareto_mask(all_nan, OBJ)["x"]
-
-
-finite = st.floats(-1e6, 1e6, allow_nan=False)
-
-
-@st.composite
-def fronts(draw):
-    n = draw(st.integers(1, 8))
-    m = draw(st.integers(1, 3))
-    cell = st.one_of(finite, st.just(float("nan")))
-    rows = draw(st.lists(st.lists(cell, min_size=m, max_size=m), min_size=n, max_size=n))
-    cols = [f"k{j}" for j in range(m)]
-    obj = {c: draw(st.sampled_from([MIN, MAX])) for c in cols}
-    return pd.DataFrame(rows, index=[f"r{i}" for i in range(n)], columns=cols, dtype=float), obj
-
-
-@settings(max_examples=300, deadline=None)
-@given(fronts(), st.data())
-def test_adding_a_dominated_option_changes_no_other_status(front, data):
-    df, obj = front
-    complete = df.index[df.notna().all(axis=1)]
-    if not len(complete):
-        return
-    parent = df.loc[data.draw(st.sampled_from(list(complete)))]
-    # Worse or equal everywhere, strictly worse on at least one criterion.
-    worse_on = data.draw(st.sets(st.sampled_from(list(obj)), min_size=1))
-    child = {}
-    for c, o in obj.items():
-        step = data.draw(st.floats(1.0, 1e3)) if c in worse_on else data.draw(st.sampled_from([0.0, 1.0]))
-        child[c] = parent[c] - step if o is MAX else parent[c] + step
-    bigger = pd.concat([df, pd.DataFrame([child], index=["new"])])
-    before = pareto_mask(df, obj)
-    after = pareto_mask(bigger, obj)
-    assert not after["new"]
-    pd.testing.assert_series_equal(after.drop("new"), before)
 
 
 # ---- SMAA ---------------------------------------------------------------------------
@@ -332,9 +240,9 @@ def test_rank_order_equals_a_stable_sort_of_rounded_scores(n, rows, scale, seed)
     rng = np.random.default_rng(seed)
     s = rng.integers(0, 5, (rows, n)) * scale + rng.choice([0.0, 1e-13, 4e-13, 6e-13], (rows, n))
     expected = np.argsort(-np.round(s, 12), axis=1, kind="stable")
-    np.testing.assert_array_equal(_rank_order(s.copy()), expected)
+    np.testing.assert_array_equal(rank_order(s.copy()), expected)
     s[0, 0] = np.nan
-    np.testing.assert_array_equal(_rank_order(s.copy()), np.argsort(-np.round(s, 12), axis=1, kind="stable"))
+    np.testing.assert_array_equal(rank_order(s.copy()), np.argsort(-np.round(s, 12), axis=1, kind="stable"))
 
 
 @settings(max_examples=200, deadline=None)
@@ -354,13 +262,13 @@ def test_top_order_is_the_head_of_the_rank_order(n, rows, scale, seed, data):
         s[rng.random(s.shape) < 0.2] = np.nan
     expected = np.argsort(-np.round(s, 12), axis=1, kind="stable")
     for k in range(1, n + 1):
-        np.testing.assert_array_equal(_top_order(s.copy(), k), expected[:, :k])
+        np.testing.assert_array_equal(top_order(s.copy(), k), expected[:, :k])
 
 
 def test_both_top_kernels_are_exercised():
     # The kernel tests above cover both strategies only if the switch falls in their range.
-    assert _argmax_passes(40, 3) and _argmax_passes(40, 4) and not _argmax_passes(40, 5)
-    assert _argmax_passes(1000, 40) and not _argmax_passes(1000, 41)
+    assert argmax_passes(40, 3) and argmax_passes(40, 4) and not argmax_passes(40, 5)
+    assert argmax_passes(1000, 40) and not argmax_passes(1000, 41)
 
 
 # ---- top-k counts -------------------------------------------------------------------

@@ -5,11 +5,15 @@ ranking of the same trip (other weights, filters or method) shares it.
 
 - ``money``: exchange rates with their dates, and the one money formatter;
 - ``travel``: distance, flight time, the stay by haul, visas, per diem prices, fares;
+- ``base``: the statuses, the component row builder and provenance helpers;
+- ``operation``: the operation's price, what it covers, the variant and the implants;
+- ``trip_parts``: flights, lodging and meals, and the visa;
 - ``components``: one row per facility and component, each with a status and a basis;
 - ``totals``: documented and comparable totals, completeness, the home baseline.
 """
 
-from compare.costs.components import COMPONENT_COLUMNS, KNOWN, PACKAGE, SOURCED, VARIANT, Status, trip_components
+from compare.costs.base import COMPONENT_COLUMNS, KNOWN, PACKAGE, SOURCED, VARIANT, Status
+from compare.costs.components import trip_components
 from compare.costs.money import format_money, format_range, fx_table, rate, rate_note
 from compare.costs.totals import CostFrame, cost_frame, home_baseline, itemised, origin_row, trip_problems, trip_totals
 from compare.costs.travel import FLIGHT_HOURS_METHOD, SEAT_LABELS, distances, flight_hours, haversine_km

@@ -19,7 +19,8 @@ import numpy as np
 import pandas as pd
 
 from compare.costs import travel
-from compare.costs.components import KNOWN, PACKAGE, SOURCED, Status, trip_components
+from compare.costs.base import KNOWN, PACKAGE, SOURCED, Status
+from compare.costs.components import trip_components
 from compare.costs.money import fx_table, rate
 from compare.dataset import Dataset
 from compare.scenario import MAX_FARE_USD, Trip
