@@ -136,6 +136,42 @@ def test_url_query_parameters_initialise_the_widgets_and_ranking():
     assert table["trip"].str.contains("GBP").all()
 
 
+def test_the_trip_widgets_change_what_the_table_shows():
+    at = fresh(origin="London (GB)", currency="GBP")
+    table = ranking(at)
+    assert table["completeness"].between(0, 1).all() and table["completeness"].median() >= 0.9
+    assert table["visa_shown"].str.len().gt(0).all() and table["stay"].str.contains("long").any()
+    cheapest = next(m for m in at.metric if m.label == "Cheapest whole trip").value
+    # A Nigerian passport needs visas where a British one does not.
+    at.selectbox(key="passport").set_value("NG").run()
+    assert not at.exception
+    assert list(ranking(at)["visa_shown"]) != list(table["visa_shown"])
+    # Business class for the patient costs more everywhere.
+    at.selectbox(key="passport").set_value("").run()
+    at.segmented_control(key="seat").set_value("business").run()
+    assert next(m for m in at.metric if m.label == "Cheapest whole trip").value != cheapest
+    # Documented only: the totals of the options with no price become "not reported".
+    at.segmented_control(key="cost_basis").set_value("documented").run()
+    assert not at.exception
+    assert ranking(at)["trip"].eq("not reported").any()
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"fares": "TH=abc"}, "'TH=abc' is not COUNTRY=AMOUNT"),
+        ({"fares": "XX=500"}, "unknown country code 'XX'"),
+        ({"fare": "9999999"}, "above 50,000 USD"),
+    ],
+)
+def test_a_bad_trip_value_is_named_on_the_sidebar_and_the_rest_still_ranks(query, message):
+    at = fresh(**query)
+    assert not at.exception
+    errors = [e.value for e in at.sidebar.error]
+    assert any(message in e.replace("\\", "") for e in errors), errors
+    assert len(ranking(at)) == len(ranking(fresh()))  # the default is used instead
+
+
 def test_row_selection_fills_the_side_by_side_comparison():
     at = fresh()
     names = list(ranking(at)["name"])
