@@ -94,6 +94,26 @@ def render() -> None:
         column_config={"source_url": st.column_config.LinkColumn("Source", display_text="source")},
     )
 
+    st.subheader("Travel model, clinical guidance and open data")
+    st.caption(
+        "The sources behind estimated fares, hotel and meal ceilings, visa rules, the stay before flying "
+        "home, hospital nights, implants and the cost of an extra level (travel.yaml, clinical.yaml)."
+    )
+    model_sources = [
+        {"file": file, "key": key, "title": src.title, "source_url": src.url or src.citation, "as_of": src.as_of,
+         "evidence": src.evidence}
+        for file, block in (("travel.yaml", ds.travel), ("clinical.yaml", ds.clinical))
+        if block is not None
+        for key, src in block.sources.items()
+    ]  # fmt: skip
+    st.dataframe(
+        split_sources(pd.DataFrame(model_sources, columns=["file", "key", "title", "source_url", "as_of", "evidence"])),
+        hide_index=True,
+        width="stretch",
+        key="model_sources",
+        column_config={"source_url": st.column_config.LinkColumn("Source"), "title": "What it is"},
+    )
+
     st.subheader("Add your own data (this session only)")
     st.caption(
         f"A facility file (.yaml, same format as data/facilities/) or price quotes (.csv, same columns as "

@@ -273,6 +273,11 @@ def test_data_page_shows_the_validation_report():
     assert at.success[0].value == "All records passed validation."
     report = frame_with(at, "severity", "file", "line")
     assert set(report["severity"]) <= {"warning"}
+    # The open data sets and the travel model's sources are listed with address and date.
+    model = frame_with(at, "file", "key", "title")
+    per_diem = model[model["key"] == "us-per-diem-2026-04"].iloc[0]
+    assert per_diem["source_url"].startswith("https://aoprals.state.gov") and per_diem["as_of"] == "2026-04-01"
+    assert {"travel.yaml", "clinical.yaml"} == set(model["file"])
 
 
 @pytest.fixture
