@@ -76,6 +76,17 @@ def _display_table(table, components, currency):
             f"{lo:g}–{hi:g} d ({haul})" if lo != hi else f"{lo:g} d ({haul})"
             for lo, hi, haul in zip(table["recovery_low"], table["recovery_high"], table["haul"], strict=True)
         ],
+        risk=[
+            format_range(lo, hi, currency) + (" (partial)" if unknown else "") if pd.notna(lo) else "unknown"
+            for lo, hi, unknown in zip(
+                table["expected_low"], table["expected_high"], table["risk_unknown"], strict=True
+            )
+        ],
+        risk_adjusted=[
+            format_range(lo, hi, currency)
+            for lo, hi in zip(table["risk_adjusted_low"], table["risk_adjusted_high"], strict=True)
+        ],
+        data_mark=table["thin_data"].map(lambda thin: "too little data to rank reliably" if thin else ""),
         visa_shown=[
             f"{label} ⚠" if isinstance(warn, str) else label
             for label, warn in zip(table["visa_label"], table["visa_warning"], strict=True)
@@ -137,6 +148,14 @@ def render() -> None:
         st.stop()
 
     table = result.table
+    if result.caution:
+        asked = "was not recommended" if result.caution["asked"] == "no" else "has not been confirmed"
+        st.warning(
+            f"**The operation {asked} by a doctor at home.** {plain(result.caution['text'])} "
+            f"(source: {plain(result.caution['source_url'] or 'see Method')}). Consider a second opinion before "
+            "you travel. Every option is still shown.",
+            icon=":material/medical_information:",
+        )
     with st.container(horizontal=True):
         st.metric("Options shown", f"{len(table)} of {result.candidates}", border=True)
         st.metric(
@@ -187,6 +206,9 @@ def render() -> None:
         "trip",
         "completeness",
         "documented",
+        "risk",
+        "risk_adjusted",
+        "data_mark",
         "stay",
         "visa_shown",
         "badges",
@@ -225,6 +247,17 @@ def render() -> None:
         ),
         "documented": st.column_config.TextColumn(
             "Documented only", help="Only what is sourced, estimated or entered; unknown parts left out."
+        ),
+        "risk": st.column_config.TextColumn(
+            "Expected complications",
+            help="Probability × cost of treating infection, reoperation and non-union (at home where a "
+            "source gives the cost, else abroad). 'partial': a complication's cost is not reported. See Method.",
+        ),
+        "risk_adjusted": st.column_config.TextColumn(
+            "Risk-adjusted total", help="Whole trip plus the expected cost of complications."
+        ),
+        "data_mark": st.column_config.TextColumn(
+            "Data", help="More than half of the weighted criteria are not reported for this option."
         ),
         "stay": st.column_config.TextColumn(
             "Stay after discharge", help="Days in the country before flying home, by the flight's haul."

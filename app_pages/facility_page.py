@@ -147,6 +147,43 @@ def render() -> None:
             "source_url": st.column_config.LinkColumn("Source", display_text="source"),
         },
     )
+    st.subheader("What can go wrong, and what it could cost")
+    risk = frame.risk[frame.risk["facility_id"] == fid]
+    t = frame.totals.loc[fid]
+    st.caption(
+        "Expected cost of complications: "
+        + (format_range(t["expected_low"], t["expected_high"], currency) if pd.notna(t["expected_low"]) else "unknown")
+        + (f" (not priced: {plain(', '.join(t['risk_unknown']))})" if t["risk_unknown"] else "")
+        + ". Each line is the probability of the complication times the cost of treating it; a labelled "
+        "estimate from the literature, not a forecast for you."
+    )
+    st.dataframe(
+        risk.assign(
+            chance=[f"{100 * lo:.1f}–{100 * hi:.1f} %" for lo, hi in zip(risk["p_low"], risk["p_high"], strict=True)],
+            treatment=[
+                format_range(lo, hi, currency) for lo, hi in zip(risk["cost_low"], risk["cost_high"], strict=True)
+            ],
+            expected=[format_range(lo, hi, currency) for lo, hi in zip(risk["low"], risk["high"], strict=True)],
+        ),
+        hide_index=True,
+        width="stretch",
+        key="facility_risk",
+        column_order=["label", "chance", "treatment", "expected", "basis", "as_of", "source_url"],
+        column_config={
+            "label": "Complication",
+            "chance": "Chance",
+            "treatment": "Cost of treating it",
+            "expected": "Expected cost",
+            "basis": "How it was worked out",
+            "as_of": "As of",
+            "source_url": st.column_config.LinkColumn("Sources", display_text="source"),
+        },
+    )
+    gap = ds.risk.advice.get("insurance_gap") if ds.risk else None
+    if gap is not None:
+        src = ds.risk.sources.get(gap.source) if gap.source else None
+        st.info(f"{plain(gap.text)} (source: {plain((src.url or src.citation) if src else 'not given')})")
+
     dest = ds.destinations.get(record.country)
     if dest is not None:
         st.subheader("Travel to this country")

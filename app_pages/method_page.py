@@ -74,6 +74,24 @@ part stays unknown. A stay longer than the visa-free days is flagged.
 **Price uncertainty** is part of the robustness figures: each sample draws every option's cost
 uniformly within its low–high range, as well as the weights.
 
+### What can go wrong: the expected cost of complications
+For surgical-site infection, reoperation or revision, and non-union, the tool multiplies the
+probability reported in the literature by the cost of treating the complication, and adds them up
+as a low–high range (low probability × low cost to high × high). Where a study reports a higher rate
+for patients operated abroad, that rate is the default for trips abroad (switch it off under
+Advanced). The cost is the one published for your home country where a source gives it, else the
+destination's; where neither exists the line says "unknown" and why, and the sum is marked
+*partial*: nothing is guessed. The **risk-adjusted total** (trip + expected complications) can be
+chosen as the cost criterion under Advanced; the default stays the whole trip. It is a labelled
+estimate from population averages, not a forecast for you.
+
+If the operation was **not recommended by a doctor at home** (or you have not asked), a caution
+with its source is shown above the ranking and in the client report; no option is hidden.
+
+**Too little data to rank.** An option for which more than half of the criteria you weight are
+not reported is marked "too little data to rank reliably"; its rank rests mostly on the
+missing-data policy. A filter hides such options.
+
 ### Scores
 Each criterion has a direction (lower or higher is better) and your weight (0–10):
 

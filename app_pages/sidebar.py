@@ -35,7 +35,7 @@ def _widget(where, f: fields.Field, ds: Dataset, currency: str) -> Any:
         index = values.index(default) if default in values else 0
         return where.selectbox(label, values, index=index, format_func=fmt, **common)
     if f.kind == "toggle":
-        return where.toggle(label, **common)
+        return where.toggle(label, value=bool(default), **common)
     if f.kind == "fares":
         return where.text_input(label, placeholder=f.placeholder, max_chars=400, **common)
     number = int if f.kind == "int" else float

@@ -64,6 +64,7 @@ class Dataset:
     routes: pd.DataFrame
     fx: pd.DataFrame
     travel: schema.Travel | None = None
+    risk: schema.Risk | None = None
     per_diem: pd.DataFrame = field(default_factory=pd.DataFrame)
     visa_rules: pd.DataFrame = field(default_factory=pd.DataFrame)
     problems: list[Problem] = field(default_factory=list)
@@ -751,6 +752,19 @@ def _build(root: Path, digest: str) -> Dataset:
         visa_rules, found = opendata.read_cached(opendata.read_visa_rules, root / travel.visas.file, visas_name)
         problems += found
 
+    risk, risk_doc, found = _yaml_model(root / "risk.yaml", root, schema.Risk, context)
+    problems += found
+    if risk is not None:
+        for i, c in enumerate(risk.complications):
+            for j, t in enumerate(c.treatment):
+                if t.currency not in rates:
+                    where = ("complications", i, "treatment", j, "currency")
+                    problems.append(
+                        Problem(_rel(root / "risk.yaml", root), risk_doc.line_of(where), ".".join(map(str, where)),
+                                f"no exchange rate for {t.currency} in fx_rates.csv")
+                    )  # fmt: skip
+        problems += _stale_warnings(_rel(root / "risk.yaml", root), risk_doc.line_of, risk.sources, months, today)
+
     facilities = pd.DataFrame.from_records([_facility_row(r, vocab, files[fid]) for fid, r in records.items()])
     if not facilities.empty:
         facilities = facilities.set_index("id", drop=False).rename_axis(None)
@@ -778,6 +792,7 @@ def _build(root: Path, digest: str) -> Dataset:
         routes=_frame(route_rows, "routes.csv"),
         fx=_frame(fx_rows, "fx_rates.csv"),
         travel=travel,
+        risk=risk,
         per_diem=per_diem,
         visa_rules=visa_rules,
         problems=problems,

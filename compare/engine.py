@@ -14,11 +14,12 @@ from compare.dataset import Dataset
 from compare.filters import apply_filters, explain_empty
 from compare.pareto import pareto_mask
 from compare.robustness import Acceptability, rank_top_counts
-from compare.scenario import CostBasis, Scenario
+from compare.scenario import CostBasis, CostCriterion, Scenario
 from compare.scoring import score
 
 DEFAULT_WANTED = ["mis", "robotic_guidance", "navigation", "intraop_imaging"]
 STALE_FACTOR = 0.5  # a stale or undated fact counts half as much towards confidence
+THIN_SHARE = 0.5  # more than this share of the weighted criteria not reported: too little data to rank
 
 
 @dataclass
@@ -34,6 +35,7 @@ class Ranking:
     baseline: dict | None
     rate_note: str
     message: str | None = None
+    caution: dict | None = None  # {"text", "source_url"} when the operation was not recommended at home
     acceptability: Acceptability | None = None
     warnings: list[str] = field(default_factory=list)
 
@@ -93,6 +95,7 @@ def criteria_frame(
     wanted: Sequence[str] = (),
     languages: Sequence[str] = (),
     cost_basis: CostBasis = CostBasis.COMPARABLE,
+    cost_criterion: CostCriterion = CostCriterion.TRIP,
 ) -> pd.DataFrame:
     """Facilities joined with a trip's costs and journeys, and every criterion's raw value.
 
@@ -101,7 +104,14 @@ def criteria_frame(
     """
     df = ds.facilities.join(frame.totals).join(frame.journeys)
     df["total_low"], df["total_high"] = df[f"{cost_basis.value}_low"], df[f"{cost_basis.value}_high"]
-    df["cost"] = (df["total_low"] + df["total_high"]) / 2
+    # The risk-adjusted total adds the expected cost of the complications whose cost is known.
+    df["risk_adjusted_low"] = df["total_low"] + df["expected_low"].fillna(0.0)
+    df["risk_adjusted_high"] = df["total_high"] + df["expected_high"].fillna(0.0)
+    if cost_criterion is CostCriterion.RISK_ADJUSTED:
+        df["cost_low"], df["cost_high"] = df["risk_adjusted_low"], df["risk_adjusted_high"]
+    else:
+        df["cost_low"], df["cost_high"] = df["total_low"], df["total_high"]
+    df["cost"] = (df["cost_low"] + df["cost_high"]) / 2
     # 2 points for an international hospital accreditation, 1 for a national one.
     df["accreditation"] = 2.0 * df["has_international_accreditation"] + 1.0 * df["has_national_accreditation"]
     df["volume"] = np.log10(1.0 + df["annual_spine_surgeries"].astype(float))
@@ -121,7 +131,17 @@ def criteria_for(ds: Dataset, scenario: Scenario, frame: costs.CostFrame) -> pd.
         wanted=scenario.preferences.wanted,
         languages=scenario.filters.languages,
         cost_basis=scenario.preferences.cost_basis,
+        cost_criterion=scenario.preferences.cost_criterion,
     )
+
+
+def _caution(ds: Dataset, recommended: str) -> dict | None:
+    """The second-opinion caution, with its source, unless a doctor at home recommended the operation."""
+    advice = ds.risk.advice.get("second_opinion") if ds.risk else None
+    if recommended == "yes" or advice is None:
+        return None
+    src = ds.risk.sources.get(advice.source) if advice.source else None
+    return {"text": advice.text, "source_url": (src.url or src.citation) if src else None, "asked": recommended}
 
 
 def rank(
@@ -149,6 +169,9 @@ def rank(
     if frame is None or frame.trip != trip:
         frame = costs.cost_frame(ds, trip)
     df = criteria_table if criteria_table is not None else criteria_for(ds, scenario, frame)
+    weighted = [c for c, w in prefs.weights.items() if w > 0]
+    unreported = df[weighted].isna().sum(axis=1)
+    df = df.assign(thin_data=unreported > THIN_SHARE * len(weighted))
     kept, report = apply_filters(df, scenario.filters)
     base = {
         "scenario": scenario,
@@ -157,6 +180,7 @@ def rank(
         "costs": frame,
         "baseline": costs.home_baseline(ds, trip.currency, frame.origin["country"]),
         "rate_note": costs.rate_note(ds, trip.currency),
+        "caution": _caution(ds, trip.recommended_at_home),
     }
     if kept.empty:
         empty = frame.components.iloc[0:0]
@@ -186,7 +210,7 @@ def rank(
             concentration=concentration,
             seed=seed,
             k=3,
-            cost_range=(kept["total_low"], kept["total_high"]),
+            cost_range=(kept["cost_low"], kept["cost_high"]),
         )
         p1, p3 = acceptability.p_top(1), acceptability.p_top(3)
         table["p_rank1"] = p1.reindex(table.index.astype(str)).to_numpy()

@@ -95,6 +95,13 @@ def ranking_table(result: Ranking) -> pd.DataFrame:
     out["comparable_low"] = t["comparable_low"]
     out["comparable_high"] = t["comparable_high"]
     out["unknown_components"] = t["unknown_components"].map(lambda v: ";".join(v))
+    out["expected_complications_low"] = t["expected_low"]
+    out["expected_complications_high"] = t["expected_high"]
+    out["complication_cost_unknown"] = t["risk_unknown"].map(lambda v: ";".join(v))
+    out["risk_adjusted_low"] = t["risk_adjusted_low"]
+    out["risk_adjusted_high"] = t["risk_adjusted_high"]
+    out["cost_criterion"] = result.scenario.preferences.cost_criterion.value
+    out["too_little_data"] = t["thin_data"]
     out["currency"] = currency
     out["fx_rate"] = result.rate_note
     out["flight_hours"] = t["flight_hours"]

@@ -19,7 +19,7 @@ import pycountry
 
 from compare import criteria
 from compare.dataset import Dataset
-from compare.scenario import CostBasis, LodgingTier, Method, MissingPolicy, Scenario, Seat
+from compare.scenario import CostBasis, CostCriterion, LodgingTier, Method, MissingPolicy, Scenario, Seat
 
 
 @dataclass(frozen=True)
@@ -121,6 +121,43 @@ FIELDS: tuple[Field, ...] = (
         "Return fare per traveller for one country, e.g. 'TH=850, TR=420'. Wins over the fare above.",
         placeholder="e.g. TH=850, TR=420",
     ),
+    Field(
+        "insurance",
+        "trip",
+        "complication_insurance",
+        "Complication insurance quote ({currency})",
+        "float",
+        "trip",
+        "complication-insurance",
+        "Ordinary travel insurance usually excludes complications of planned surgery abroad; a "
+        "specialist policy's price, if you have a quote, is added to every trip.",
+        placeholder="none entered",
+        min_value=0.0,
+        max_value=10_000_000.0,
+        step=50.0,
+    ),
+    Field(
+        "recommended",
+        "trip",
+        "recommended_at_home",
+        "Was this operation recommended by a doctor at home?",
+        "segment",
+        "trip",
+        "recommended-at-home",
+        "Patients who went ahead abroad without approval at home fared worse in a study of spine "
+        "surgery tourists; a second opinion before travelling is wise.",
+        options="recommended",
+    ),
+    Field(
+        "abroad_rates",
+        "trip",
+        "abroad_rates",
+        "Use complication rates reported for patients operated abroad",
+        "toggle",
+        "advanced",
+        "abroad-rates",
+        "Where a study reports a higher rate for patients who travelled, it is used by default.",
+    ),
     Field("countries", "filters", "countries", "Countries", "choices", "filters", "country", options="countries"),
     Field(
         "accreditation",
@@ -198,6 +235,27 @@ FIELDS: tuple[Field, ...] = (
         "max-price-age",
         options="price_ages",
         unset=0,
+    ),
+    Field(
+        "hide_thin",
+        "filters",
+        "hide_thin",
+        "Hide options with too little data to rank",
+        "toggle",
+        "filters",
+        "hide-thin",
+        "Options for which more than half of the weighted criteria are not reported.",
+    ),
+    Field(
+        "cost_criterion",
+        "preferences",
+        "cost_criterion",
+        "Cost criterion",
+        "segment",
+        "advanced",
+        "cost-criterion",
+        "Whole trip, or whole trip plus the expected cost of complications (risk-adjusted).",
+        options="cost_criteria",
     ),
     Field(
         "cost_basis",
@@ -281,6 +339,8 @@ OPTION_SOURCES: dict[str, Callable[[Dataset], dict]] = {
     },
     "price_ages": lambda ds: {0: "any date", 24: "2 years", 60: "5 years", 120: "10 years"},
     "cost_bases": _enum(CostBasis, {"comparable": "Comparable", "documented": "Documented only"}),
+    "cost_criteria": _enum(CostCriterion, {"trip": "Whole trip", "risk_adjusted": "Risk-adjusted"}),
+    "recommended": lambda ds: {"not_asked": "Not asked", "yes": "Yes", "no": "No"},
     "methods": _enum(Method, {"wsm": "Weighted sum", "topsis": "TOPSIS"}),
     "policies": _enum(
         MissingPolicy,
@@ -294,7 +354,16 @@ OPTION_SOURCES: dict[str, Callable[[Dataset], dict]] = {
 
 
 # Option lists that do not depend on the data: the CLI offers them as argparse choices.
-STATIC_OPTIONS = {"seats", "lodging_tiers", "price_ages", "cost_bases", "methods", "policies"}
+STATIC_OPTIONS = {
+    "seats",
+    "lodging_tiers",
+    "price_ages",
+    "cost_bases",
+    "cost_criteria",
+    "recommended",
+    "methods",
+    "policies",
+}
 
 
 def options(ds: Dataset, field: Field) -> dict:

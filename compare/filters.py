@@ -82,6 +82,8 @@ def rules(filters: Filters) -> list[tuple[str, str, Rule]]:
                 lambda df: df["operation_as_of"].map(lambda d: (months_old(d) or float("inf")) <= limit),
             )
         )
+    if filters.hide_thin:
+        out.append(("hide_thin", "enough data to rank", lambda df: ~df["thin_data"].astype(bool)))
     return out
 
 

@@ -162,6 +162,15 @@ def build_report(
         f"<h1>{_e(title)}</h1>",
         f"<p class='muted'>{'Prepared for ' + _e(client) + ' · ' if client else ''}Generated {when} · data version {_e(ds.content_hash[:12])}</p>",
         f"<p class='disclaimer'><strong>Not medical advice.</strong> {_e(DISCLAIMER)}</p>",
+        *(
+            [
+                "<p class='disclaimer'><strong>Second opinion.</strong> "
+                + _e(result.caution["text"])
+                + f" (source: {_link(result.caution['source_url'])})</p>"
+            ]
+            if result.caution
+            else []
+        ),
         "<h2>Your scenario</h2><ul>",
         *[f"<li>{_e(line)}</li>" for line in describe_scenario(ds, scenario)],
         "</ul>",
@@ -222,6 +231,14 @@ def build_report(
             parts.append(f"<p class='note'><strong>Note:</strong> {_e(notes[fid])}</p>")
         for change in changes.get(fid, []):
             parts.append(f"<p class='status-estimated'>Changed since the shortlist was saved: {_e(change)}</p>")
+        t = result.costs.totals.loc[fid]
+        parts.append(
+            "<p class='small'>Expected cost of complications (infection, reoperation, non-union; probability "
+            "× cost of treating it): "
+            + (_money(t["expected_low"], t["expected_high"], currency) if pd.notna(t["expected_low"]) else "unknown")
+            + (f" — not priced: {_e(', '.join(t['risk_unknown']))}" if t["risk_unknown"] else "")
+            + ".</p>"
+        )
         parts.append(
             "<table><thead><tr><th>Cost component</th><th>Range</th><th>How known</th><th>Basis</th><th>Source</th></tr></thead><tbody>"
         )

@@ -47,6 +47,13 @@ class CostBasis(enum.Enum):
     DOCUMENTED = "documented"  # only what is sourced, estimated or entered; unknown parts left out
 
 
+class CostCriterion(enum.Enum):
+    """What the cost criterion weighs: the trip, or the trip plus the expected cost of complications."""
+
+    TRIP = "trip"
+    RISK_ADJUSTED = "risk_adjusted"
+
+
 class Seat(enum.Enum):
     """The patient's seat; a companion is priced in economy."""
 
@@ -83,6 +90,9 @@ class Trip(BaseModel):
     recovery_days: Annotated[int, Field(ge=0, le=MAX_STAY_DAYS)] | None = None
     flight_fare: Money | None = None  # return fare per traveller, display currency, every destination
     fares: dict[str, Money] = {}  # per destination country (ISO2): wins over flight_fare
+    complication_insurance: Money | None = None  # a quote the user entered, display currency
+    abroad_rates: bool = True  # complication rates reported for patients operated abroad, where known
+    recommended_at_home: Literal["yes", "no", "not_asked"] = "not_asked"
 
     @field_validator("origin", mode="before")
     @classmethod
@@ -117,6 +127,7 @@ class Filters(BaseModel):
     budget: Annotated[float, Field(gt=0, allow_inf_nan=False)] | None = None
     max_flight_hours: Annotated[float, Field(gt=0, allow_inf_nan=False)] | None = None
     max_price_age_months: Annotated[int, Field(gt=0)] | None = None
+    hide_thin: bool = False  # hide options whose score rests mostly on unknowns
 
     @field_validator("countries", mode="before")
     @classmethod
@@ -133,6 +144,7 @@ class Preferences(BaseModel):
     method: Method = Method.WSM
     missing: MissingPolicy = MissingPolicy.WORST
     cost_basis: CostBasis = CostBasis.COMPARABLE
+    cost_criterion: CostCriterion = CostCriterion.TRIP
     wanted: list[str] = []
 
     @field_validator("weights")

@@ -670,3 +670,71 @@ class Travel(Model):
         if missing:
             raise ValueError(f"cites sources not listed under 'sources': {missing}")
         return self
+
+
+# ---- the risk side (risk.yaml) --------------------------------------------------------
+
+
+class TreatmentCost(Model):
+    """What treating a complication costs in one country, from one source."""
+
+    country: Country
+    low: Money
+    high: Money
+    currency: Currency
+    source: Slug
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> TreatmentCost:
+        if self.high < self.low:
+            raise ValueError(f"low {self.low:g} is above high {self.high:g}")
+        return self
+
+
+class Probability(Model):
+    low: float = Field(ge=0, le=1, allow_inf_nan=False)
+    high: float = Field(ge=0, le=1, allow_inf_nan=False)
+    source: Slug  # of the low end (and of the high end unless ``high_source`` says otherwise)
+    high_source: Slug | None = None
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Probability:
+        if self.high < self.low:
+            raise ValueError(f"low {self.low:g} is above high {self.high:g}")
+        return self
+
+
+class Complication(Model):
+    id: Slug
+    label: Name
+    probability: Probability  # for patients operated at home (or not separated)
+    abroad: Probability | None = None  # where a study reports a rate for patients operated abroad
+    treatment: list[TreatmentCost] = []
+
+
+class Risk(Model):
+    sources: dict[Slug, Source]
+    complications: list[Complication] = Field(min_length=1)
+    # Plain-language advice shown with the figures, each citing a source:
+    # second_opinion (shown when the operation was not recommended at home) and
+    # insurance_gap (what ordinary travel insurance leaves out).
+    advice: dict[Literal["second_opinion", "insurance_gap"], Note] = {}
+
+    @model_validator(mode="after")
+    def _sources_exist(self) -> Risk:
+        cited = set()
+        for c in self.complications:
+            for p in (c.probability, c.abroad):
+                if p is not None:
+                    cited |= {p.source} | ({p.high_source} if p.high_source else set())
+            cited |= {t.source for t in c.treatment}
+        cited |= {n.source for n in self.advice.values() if n.source}
+        missing = sorted(cited - set(self.sources))
+        if missing:
+            raise ValueError(f"cites sources not listed under 'sources': {missing}")
+        ids = [c.id for c in self.complications]
+        if len(ids) != len(set(ids)):
+            raise ValueError("complication ids must be unique")
+        return self

@@ -150,6 +150,34 @@ regions:
 """
 
 
+RISK = """\
+sources:
+  r1: {url: https://example.org/risk-home, as_of: 2022, evidence: literature}
+  r2: {url: https://example.org/risk-abroad, as_of: 2021, evidence: literature}
+  c1: {url: https://example.org/cost-gb, as_of: 2023, evidence: official}
+  c2: {url: https://example.org/cost-th, as_of: 2020, evidence: press}
+complications:
+  - id: ssi
+    label: Surgical-site infection
+    probability: {low: 0.02, high: 0.04, source: r1}
+    abroad: {low: 0.10, high: 0.12, source: r2, note: patients operated abroad}
+    treatment:
+      - {country: GB, low: 7500, high: 15000, currency: GBP, source: c1}
+      - {country: TH, low: 2000, high: 3000, currency: USD, source: c2}
+  - id: revision
+    label: Reoperation
+    probability: {low: 0.1, high: 0.2, source: r1}
+    treatment:
+      - {country: TH, low: 5000, high: 10000, currency: USD, source: c2}
+  - id: nonunion
+    label: Non-union
+    probability: {low: 0.05, high: 0.06, source: r1}
+advice:
+  second_opinion: {text: Ask a doctor at home first (test), source: r2}
+  insurance_gap: {text: Travel insurance excludes it (test), source: r1}
+"""
+
+
 def _write_csv(path: Path, header: str | list[str], rows: list) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="", encoding="utf-8") as fh:
@@ -164,6 +192,7 @@ def make_data(root: Path, prices=PRICES, costs=COSTS, facilities=FACILITIES, rou
     shutil.copy(SHIPPED / "metadata.yaml", root / "metadata.yaml")
     (root / "clinical.yaml").write_text(CLINICAL, encoding="utf-8")
     (root / "travel.yaml").write_text(TRAVEL, encoding="utf-8")
+    (root / "risk.yaml").write_text(RISK, encoding="utf-8")
     for fid, country, city, lat, lon, airport in facilities:
         folder = root / "facilities" / country.lower()
         folder.mkdir(parents=True, exist_ok=True)

@@ -159,7 +159,7 @@ def test_every_filter_narrows_or_keeps_and_the_report_adds_up(shipped, base):
         kept = set(result.table.index)
         assert kept <= everyone, filters
         report = result.filter_report
-        assert len(report) == len([k for k, v in filters.model_dump().items() if v not in (None, [])])
+        assert len(report) == len([k for k, v in filters.model_dump().items() if v not in (None, [], False)])
         before = result.candidates
         for step in report:
             assert step["removed"] >= 0 and step["remaining"] >= 0

@@ -12,7 +12,7 @@ ranking of the same trip (other weights, filters or method) shares it.
 - ``totals``: documented and comparable totals, completeness, the home baseline.
 """
 
-from compare.costs.base import COMPONENT_COLUMNS, KNOWN, PACKAGE, SOURCED, VARIANT, Status
+from compare.costs.base import COMPONENT_COLUMNS, INSURANCE, KNOWN, PACKAGE, SOURCED, VARIANT, Status
 from compare.costs.components import trip_components
 from compare.costs.money import format_money, format_range, fx_table, rate, rate_note
 from compare.costs.totals import CostFrame, cost_frame, home_baseline, itemised, origin_row, trip_problems, trip_totals
@@ -21,6 +21,7 @@ from compare.costs.travel import FLIGHT_HOURS_METHOD, SEAT_LABELS, distances, fl
 __all__ = [
     "COMPONENT_COLUMNS",
     "FLIGHT_HOURS_METHOD",
+    "INSURANCE",
     "KNOWN",
     "PACKAGE",
     "SEAT_LABELS",

@@ -39,7 +39,12 @@ SOURCED = {Status.QUOTED.value, Status.PUBLISHED.value, Status.ENTERED.value}
 PACKAGE = "operation_package"
 VARIANT = "variant_adjustment"
 IN_FILLED = (0.0, 0.0, "counted in the operation price, which is filled from comparable places")
-EXTRA_LABELS = {PACKAGE: "Operation (published price)", VARIANT: "Operation variant (estimated difference)"}
+INSURANCE = "complication_insurance"
+EXTRA_LABELS = {
+    PACKAGE: "Operation (published price)",
+    VARIANT: "Operation variant (estimated difference)",
+    INSURANCE: "Complication insurance (your quote)",
+}
 COMPONENT_COLUMNS = [
     "facility_id",
     "component",

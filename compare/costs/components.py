@@ -10,6 +10,7 @@ import pandas as pd
 
 from compare.costs import operation, trip_parts
 from compare.costs.base import (
+    INSURANCE,
     Builder,
     Status,
     Stay,
@@ -101,6 +102,9 @@ def trip_components(ds: Dataset, trip: Trip, journeys: pd.DataFrame) -> pd.DataF
         own = by_facility.get(fid, [])
         chosen = own or by_country.get(country, [])
         low, high, covered = operation.package(b, fid, country_label, chosen, bool(own))
+        if trip.complication_insurance is not None:
+            amount = trip.complication_insurance
+            b.add(fid, INSURANCE, amount, amount, Status.ENTERED, "your quote for complication insurance")
         for cid in b.components:
             if cid in covered:
                 if math.isfinite(low):  # with no price at all, ``_package`` added these as unknown

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from compare import risk
 from compare.costs import travel
 from compare.costs.base import KNOWN, PACKAGE, SOURCED, Status
 from compare.costs.components import trip_components
@@ -33,9 +34,10 @@ class CostFrame:
     trip: Trip
     components: pd.DataFrame  # one row per facility and component
     journeys: pd.DataFrame  # per facility: distance, haul, stay, visa, per diem place
-    totals: pd.DataFrame  # per facility: documented and comparable totals, completeness
+    totals: pd.DataFrame  # per facility: documented and comparable totals, completeness, expected complications
     origin: dict
     passport: str
+    risk: pd.DataFrame  # per facility and complication: probability × cost of treating it
 
 
 def origin_row(ds: Dataset, origin_id: str) -> pd.Series:
@@ -180,7 +182,9 @@ def cost_frame(ds: Dataset, trip: Trip) -> CostFrame:
     passport = trip.passport or str(origin["country"])
     legs = journeys(ds, trip, origin, passport)
     components = fill_unknown(ds, trip_components(ds, trip, legs))
-    return CostFrame(trip, components, legs, trip_totals(components), origin.to_dict(), passport)
+    risk_rows = risk.complication_costs(ds, trip, str(origin["country"]))
+    totals = trip_totals(components).join(risk.risk_totals(risk_rows))
+    return CostFrame(trip, components, legs, totals, origin.to_dict(), passport, risk_rows)
 
 
 def home_baseline(ds: Dataset, currency: str, origin_country: str) -> dict | None:

@@ -1,0 +1,121 @@
+"""The risk side of the trip: the expected cost of complications, as a labelled estimate.
+
+For each complication in ``data/risk.yaml`` (surgical-site infection, reoperation or
+revision, non-union): probability × the cost of treating it, summed, as a low–high range
+(low probability × low cost to high × high). The probability is the one reported for
+patients operated abroad where a study gives one (the scenario can switch to the general
+rate). The cost is the one published for the patient's home country where a source
+exists, else for the destination, else it stays unknown and is named — never guessed.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from compare.costs.money import fx_table, rate, span
+from compare.dataset import Dataset
+from compare.scenario import Trip
+
+COLUMNS = [
+    "facility_id",
+    "complication",
+    "label",
+    "p_low",
+    "p_high",
+    "cost_low",
+    "cost_high",
+    "low",
+    "high",
+    "status",
+    "basis",
+    "source_url",
+    "as_of",
+]
+
+
+def _cite(ds: Dataset, key: str) -> tuple[str | None, str | None]:
+    src = ds.risk.sources.get(key) if ds.risk else None
+    return (src.url or src.citation, src.as_of) if src else (None, None)
+
+
+def complication_costs(ds: Dataset, trip: Trip, origin_country: str) -> pd.DataFrame:
+    """One row per facility and complication: probability, cost of treatment, expected cost."""
+    if ds.risk is None or ds.facilities.empty:
+        return pd.DataFrame(columns=COLUMNS)
+    to_display, fx = rate(ds, trip.currency), fx_table(ds)
+    rows = []
+    for c in ds.risk.complications:
+        p = c.abroad if (trip.abroad_rates and c.abroad is not None) else c.probability
+        which = "reported for patients operated abroad" if p is c.abroad else "reported for patients operated at home"
+        cited = [_cite(ds, key) for key in dict.fromkeys(k for k in (p.source, p.high_source) if k)]
+        p_url = "; ".join(u for u, _ in cited if u) or None
+        p_as_of = max((d for _, d in cited if isinstance(d, str)), default=None)
+        by_country: dict[str, list] = {}
+        for t in c.treatment:
+            if t.currency in fx:
+                by_country.setdefault(t.country, []).append(t)
+        for fid, country in ds.facilities["country"].items():
+            where, costs = next(
+                ((w, by_country[k]) for w, k in (("at home", origin_country), ("abroad", country)) if k in by_country),
+                (None, []),
+            )
+            probability = f"{c.label.lower()}: {span(100 * p.low, 100 * p.high, '.1f')} % ({which}"
+            probability += f"; {p.note})" if p.note else ")"
+            if not costs:
+                rows.append(
+                    {
+                        "facility_id": fid,
+                        "complication": c.id,
+                        "label": c.label,
+                        "p_low": p.low,
+                        "p_high": p.high,
+                        "cost_low": math.nan,
+                        "cost_high": math.nan,
+                        "low": math.nan,
+                        "high": math.nan,
+                        "status": "unknown",
+                        "basis": f"{probability}; no source gives the cost of treating it in {origin_country} "
+                        f"or {country}",
+                        "source_url": p_url,
+                        "as_of": p_as_of,
+                    }
+                )
+                continue
+            lo = min(t.low * to_display / fx[t.currency] for t in costs)
+            hi = max(t.high * to_display / fx[t.currency] for t in costs)
+            cites = [_cite(ds, t.source) for t in costs]
+            urls = "; ".join(dict.fromkeys(u for u in [p_url, *(u for u, _ in cites)] if u))
+            dates = [d for d in [p_as_of, *(d for _, d in cites)] if isinstance(d, str)]
+            rows.append(
+                {
+                    "facility_id": fid,
+                    "complication": c.id,
+                    "label": c.label,
+                    "p_low": p.low,
+                    "p_high": p.high,
+                    "cost_low": lo,
+                    "cost_high": hi,
+                    "low": p.low * lo,
+                    "high": p.high * hi,
+                    "status": "estimated",
+                    "basis": f"{probability} × cost of treating it {where} ({costs[0].country}) "
+                    f"{span(lo, hi)} {trip.currency}",
+                    "source_url": urls,
+                    "as_of": max(dates) if dates else None,
+                }
+            )
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def risk_totals(rows: pd.DataFrame) -> pd.DataFrame:
+    """Per facility: the expected cost of the complications whose cost is known, and which are not."""
+    known = rows[rows["status"] == "estimated"]
+    out = pd.DataFrame(index=pd.Index(rows["facility_id"].unique()))
+    sums = known.groupby("facility_id")[["low", "high"]].sum()
+    out["expected_low"] = sums["low"].reindex(out.index)
+    out["expected_high"] = sums["high"].reindex(out.index)
+    unknown = rows[rows["status"] == "unknown"].groupby("facility_id")["label"].agg(list)
+    out["risk_unknown"] = unknown.reindex(out.index).map(lambda v: v if isinstance(v, list) else [])
+    return out
