@@ -63,18 +63,12 @@ def complication_costs(ds: Dataset, trip: Trip, origin_country: str) -> pd.DataF
             )
             probability = f"{c.label.lower()}: {span(100 * p.low, 100 * p.high, '.1f')} % ({which}"
             probability += f"; {p.note})" if p.note else ")"
+            row = {"facility_id": fid, "complication": c.id, "label": c.label, "p_low": p.low, "p_high": p.high}
             if not costs:
                 rows.append(
                     {
-                        "facility_id": fid,
-                        "complication": c.id,
-                        "label": c.label,
-                        "p_low": p.low,
-                        "p_high": p.high,
-                        "cost_low": math.nan,
-                        "cost_high": math.nan,
-                        "low": math.nan,
-                        "high": math.nan,
+                        **row,
+                        **dict.fromkeys(("cost_low", "cost_high", "low", "high"), math.nan),
                         "status": "unknown",
                         "basis": f"{probability}; no source gives the cost of treating it in {origin_country} "
                         f"or {country}",
@@ -86,15 +80,10 @@ def complication_costs(ds: Dataset, trip: Trip, origin_country: str) -> pd.DataF
             lo = min(t.low * to_display / fx[t.currency] for t in costs)
             hi = max(t.high * to_display / fx[t.currency] for t in costs)
             cites = [_cite(ds, t.source) for t in costs]
-            urls = "; ".join(dict.fromkeys(u for u in [p_url, *(u for u, _ in cites)] if u))
             dates = [d for d in [p_as_of, *(d for _, d in cites)] if isinstance(d, str)]
             rows.append(
                 {
-                    "facility_id": fid,
-                    "complication": c.id,
-                    "label": c.label,
-                    "p_low": p.low,
-                    "p_high": p.high,
+                    **row,
                     "cost_low": lo,
                     "cost_high": hi,
                     "low": p.low * lo,
@@ -102,7 +91,7 @@ def complication_costs(ds: Dataset, trip: Trip, origin_country: str) -> pd.DataF
                     "status": "estimated",
                     "basis": f"{probability} × cost of treating it {where} ({costs[0].country}) "
                     f"{span(lo, hi)} {trip.currency}",
-                    "source_url": urls,
+                    "source_url": "; ".join(dict.fromkeys(u for u in [p_url, *(u for u, _ in cites)] if u)),
                     "as_of": max(dates) if dates else None,
                 }
             )

@@ -675,35 +675,21 @@ class Travel(Model):
 # ---- the risk side (risk.yaml) --------------------------------------------------------
 
 
-class TreatmentCost(Model):
+class TreatmentCost(SourcedRange):
     """What treating a complication costs in one country, from one source."""
 
     country: Country
     low: Money
     high: Money
     currency: Currency
-    source: Slug
-    note: Text | None = None
-
-    @model_validator(mode="after")
-    def _ordered(self) -> TreatmentCost:
-        if self.high < self.low:
-            raise ValueError(f"low {self.low:g} is above high {self.high:g}")
-        return self
 
 
-class Probability(Model):
+class Probability(SourcedRange):
+    """A probability range (0–1); ``source`` gives the low end, ``high_source`` the high end if another."""
+
     low: float = Field(ge=0, le=1, allow_inf_nan=False)
     high: float = Field(ge=0, le=1, allow_inf_nan=False)
-    source: Slug  # of the low end (and of the high end unless ``high_source`` says otherwise)
     high_source: Slug | None = None
-    note: Text | None = None
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Probability:
-        if self.high < self.low:
-            raise ValueError(f"low {self.low:g} is above high {self.high:g}")
-        return self
 
 
 class Complication(Model):

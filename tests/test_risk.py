@@ -114,3 +114,35 @@ def test_options_resting_mostly_on_unknowns_are_marked_and_can_be_hidden(ds):
     assert hidden.empty and "enough data to rank" in hidden.message
     # The default weights (8 criteria, 4 unknown) are exactly half: not marked.
     assert not rank(ds, Scenario(origin="london", recovery_days=10)).table["thin_data"].any()
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        (("high: 0.04", "high: 1.4"), "complications.0.probability.high", "less than or equal to 1"),
+        (("low: 0.1, high: 0.2", "low: 0.3, high: 0.2"), "complications.1.probability", "above high"),
+        (("currency: GBP", "currency: XYZ"), "complications.0.treatment.0.currency", "unknown currency"),
+        (("source: c2}", "source: nowhere}"), "(record)", "not listed under 'sources'"),
+    ],
+)
+def test_a_bad_risk_file_is_named_by_file_line_and_field(tmp_path, change, field, message):
+    root = make_data(tmp_path / "d")
+    text = (root / "risk.yaml").read_text(encoding="utf-8")
+    assert change[0] in text
+    (root / "risk.yaml").write_text(text.replace(change[0], change[1], 1), encoding="utf-8")
+    data = load_dataset(root, use_cache=False)
+    (problem,) = data.errors
+    assert problem.file.endswith("risk.yaml") and problem.line >= 1
+    assert problem.field == field and message in problem.message, str(problem)
+    assert data.risk is None and len(data.facilities) == 4  # the rest still loads
+
+
+def test_without_risk_data_the_trip_still_ranks(tmp_path):
+    root = make_data(tmp_path / "d")
+    (root / "risk.yaml").write_text("sources: {}\ncomplications: []\n", encoding="utf-8")
+    data = load_dataset(root, use_cache=False)
+    assert data.risk is None and data.errors
+    result = rank(data, Scenario(origin="london", cost_criterion="risk_adjusted"))
+    assert len(result.table) == 4 and result.table["expected_low"].isna().all()
+    assert (result.table["risk_adjusted_low"] == result.table["total_low"]).all()
+    assert result.caution is None

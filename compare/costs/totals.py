@@ -184,6 +184,8 @@ def cost_frame(ds: Dataset, trip: Trip) -> CostFrame:
     components = fill_unknown(ds, trip_components(ds, trip, legs))
     risk_rows = risk.complication_costs(ds, trip, str(origin["country"]))
     totals = trip_totals(components).join(risk.risk_totals(risk_rows))
+    # Without risk data (a folder with no valid risk.yaml) nothing is priced and nothing is named.
+    totals["risk_unknown"] = totals["risk_unknown"].map(lambda v: v if isinstance(v, list) else [])
     return CostFrame(trip, components, legs, totals, origin.to_dict(), passport, risk_rows)
 
 
