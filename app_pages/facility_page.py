@@ -7,7 +7,7 @@ import streamlit as st
 
 from app_pages.state import current_ranking, page_dataset, trip_costs
 from app_pages.ui import not_reported, plain, split_sources
-from compare import costs
+from compare import continuity, costs
 from compare.costs import format_range
 
 
@@ -178,6 +178,16 @@ def render() -> None:
             "as_of": "As of",
             "source_url": st.column_config.LinkColumn("Sources", display_text="source"),
         },
+    )
+    st.download_button(
+        "Continuity-of-care pack (HTML, prints on A4 or Letter)",
+        lambda: continuity.build_pack(ds, current_ranking(ds, scenario), fid).encode("utf-8"),
+        file_name=f"continuity-of-care-{fid}.html",
+        mime="text/html",
+        icon=":material/medical_services:",
+        key="dl_pack",
+        help="What to get before leaving the hospital, when it is safe to fly home, who to contact, and a "
+        "one-page summary for your doctor at home; every step cites its source.",
     )
     gap = ds.risk.advice.get("insurance_gap") if ds.risk else None
     if gap is not None:

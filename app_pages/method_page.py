@@ -83,7 +83,11 @@ Advanced). The cost is the one published for your home country where a source gi
 destination's; where neither exists the line says "unknown" and why, and the sum is marked
 *partial*: nothing is guessed. The **risk-adjusted total** (trip + expected complications) can be
 chosen as the cost criterion under Advanced; the default stays the whole trip. It is a labelled
-estimate from population averages, not a forecast for you.
+estimate from population averages, not a forecast for you. The three complications overlap
+(reoperations include some for infection and non-union), so the sum leans high. Today the data
+has treatment costs for the United States only and the same rates for every destination, so the
+expected cost is the same for every option from a US origin and unknown from elsewhere: it cannot
+reorder the options yet.
 
 If the operation was **not recommended by a doctor at home** (or you have not asked), a caution
 with its source is shown above the ranking and in the client report; no option is hidden.

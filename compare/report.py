@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 import plotly.io as pio
 
-from compare import charts, costs, criteria, export
+from compare import charts, continuity, costs, criteria, export
 from compare.dataset import Dataset
 from compare.engine import Ranking, rank
 from compare.scenario import Filters, Scenario
@@ -270,6 +270,16 @@ def build_report(
             )
             used_sources.setdefault(str(f["source_url"]), (str(f["evidence"]), date))
         parts.append("</tbody></table></section>")
+
+    if present:
+        parts.append(
+            f"<h2>Continuity of care: {_e(table.loc[present[0], 'name'])}</h2><p class='small muted'>For the first "
+            "option on this shortlist; the pack of any option downloads from its Facility page.</p>"
+        )
+        parts += [
+            part.replace("<h2>", "<h3>").replace("</h2>", "</h3>")
+            for part in continuity.sections(ds, result, present[0])
+        ]
 
     parts.append("<h2>Sources</h2><table><thead><tr><th>Source</th><th>Evidence</th><th>As of</th></tr></thead><tbody>")
     for url, (evidence, date) in sorted(used_sources.items()):

@@ -47,20 +47,22 @@ def complication_costs(ds: Dataset, trip: Trip, origin_country: str) -> pd.DataF
     to_display, fx = rate(ds, trip.currency), fx_table(ds)
     rows = []
     for c in ds.risk.complications:
-        p = c.abroad if (trip.abroad_rates and c.abroad is not None) else c.probability
-        which = "reported for patients operated abroad" if p is c.abroad else "reported for patients operated at home"
-        cited = [_cite(ds, key) for key in dict.fromkeys(k for k in (p.source, p.high_source) if k)]
-        p_url = "; ".join(u for u, _ in cited if u) or None
-        p_as_of = max((d for _, d in cited if isinstance(d, str)), default=None)
         by_country: dict[str, list] = {}
         for t in c.treatment:
             if t.currency in fx:
                 by_country.setdefault(t.country, []).append(t)
         for fid, country in ds.facilities["country"].items():
+            # A facility in the patient's own country is not a trip abroad.
+            abroad = trip.abroad_rates and c.abroad is not None and country != origin_country
+            p = c.abroad if abroad else c.probability
+            which = "reported for patients operated abroad" if abroad else "reported for patients operated at home"
             where, costs = next(
                 ((w, by_country[k]) for w, k in (("at home", origin_country), ("abroad", country)) if k in by_country),
                 (None, []),
             )
+            cited = [_cite(ds, key) for key in dict.fromkeys(k for k in (p.source, p.high_source) if k)]
+            p_url = "; ".join(u for u, _ in cited if u) or None
+            p_as_of = max((d for _, d in cited if isinstance(d, str)), default=None)
             probability = f"{c.label.lower()}: {span(100 * p.low, 100 * p.high, '.1f')} % ({which}"
             probability += f"; {p.note})" if p.note else ")"
             row = {"facility_id": fid, "complication": c.id, "label": c.label, "p_low": p.low, "p_high": p.high}

@@ -700,6 +700,14 @@ class Complication(Model):
     treatment: list[TreatmentCost] = []
 
 
+class ContinuityStep(Model):
+    """One line of the continuity-of-care pack: when to do it, what, and who says so."""
+
+    when: Literal["before_booking", "before_leaving", "back_home", "emergency"]
+    text: Text
+    source: Slug
+
+
 class Risk(Model):
     sources: dict[Slug, Source]
     complications: list[Complication] = Field(min_length=1)
@@ -707,6 +715,7 @@ class Risk(Model):
     # second_opinion (shown when the operation was not recommended at home) and
     # insurance_gap (what ordinary travel insurance leaves out).
     advice: dict[Literal["second_opinion", "insurance_gap"], Note] = {}
+    continuity: list[ContinuityStep] = []
 
     @model_validator(mode="after")
     def _sources_exist(self) -> Risk:
@@ -717,6 +726,7 @@ class Risk(Model):
                     cited |= {p.source} | ({p.high_source} if p.high_source else set())
             cited |= {t.source for t in c.treatment}
         cited |= {n.source for n in self.advice.values() if n.source}
+        cited |= {step.source for step in self.continuity}
         missing = sorted(cited - set(self.sources))
         if missing:
             raise ValueError(f"cites sources not listed under 'sources': {missing}")

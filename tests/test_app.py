@@ -172,6 +172,40 @@ def test_a_bad_trip_value_is_named_on_the_sidebar_and_the_rest_still_ranks(query
     assert len(ranking(at)) == len(ranking(fresh()))  # the default is used instead
 
 
+def test_the_risk_controls():
+    at = fresh(origin="New York (US)")
+    # Not asked whether a doctor at home recommended it: the caution shows, every option stays.
+    assert any("second opinion" in w.value for w in at.warning)
+    count = len(ranking(at))
+    table = ranking(at)
+    assert table["risk"].str.contains("USD").all()  # US treatment costs exist for a US patient
+    at.segmented_control(key="recommended").set_value("yes").run()
+    assert not any("second opinion" in w.value for w in at.warning)
+    # Risk-adjusted cost criterion and a complication insurance quote.
+    at.segmented_control(key="cost_criterion").set_value("risk_adjusted").run()
+    assert not at.exception and len(ranking(at)) == count
+    before = next(m for m in at.metric if m.label == "Cheapest whole trip").value
+    at.number_input(key="insurance").set_value(500.0).run()
+    assert next(m for m in at.metric if m.label == "Cheapest whole trip").value != before
+    # Hiding options with too little data to rank removes exactly the marked ones.
+    marked = (ranking(at)["data_mark"] != "").sum()
+    at.toggle(key="hide_thin").set_value(True).run()
+    assert len(ranking(at)) == count - marked
+
+
+def test_the_facility_page_prices_the_risk_and_offers_the_pack():
+    at = fresh(
+        origin="New York (US)",
+        facility="Bumrungrad International Hospital (Bumrungrad Spine Institute) — Bangkok, Thailand",
+    )
+    at.switch_page("app_pages/facility_page.py").run()
+    assert not at.exception
+    risk = frame_with(at, "label", "chance", "treatment")
+    assert set(risk["label"]) == {"Surgical-site infection", "Reoperation within two years", "Non-union"}
+    assert risk["source_url"].str.startswith("http").all()
+    assert any(b.label.startswith("Continuity-of-care pack") for b in at.download_button)
+
+
 def test_row_selection_fills_the_side_by_side_comparison():
     at = fresh()
     names = list(ranking(at)["name"])

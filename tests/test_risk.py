@@ -146,3 +146,18 @@ def test_without_risk_data_the_trip_still_ranks(tmp_path):
     assert len(result.table) == 4 and result.table["expected_low"].isna().all()
     assert (result.table["risk_adjusted_low"] == result.table["total_low"]).all()
     assert result.caution is None
+
+
+def test_a_facility_in_the_patients_own_country_uses_the_home_rate(tmp_path):
+    from helpers_costs import FACILITIES
+
+    root = make_data(tmp_path / "d", facilities=[*FACILITIES, ("gb-epsilon", "GB", "London", 51.5, -0.12, "LHR")])
+    text = (root / "destinations.yaml").read_text(encoding="utf-8")
+    (root / "destinations.yaml").write_text(text + "GB: {currency: GBP}\n", encoding="utf-8")
+    data = load_dataset(root, use_cache=False)
+    r = cost_frame(data, Trip(origin="london", currency="USD", recovery_days=10)).risk.set_index(
+        ["facility_id", "complication"]
+    )
+    home, abroad = r.loc[("gb-epsilon", "ssi")], r.loc[("th-alpha", "ssi")]
+    assert (home["p_low"], home["p_high"]) == (0.02, 0.04) and "operated at home" in home["basis"]
+    assert (abroad["p_low"], abroad["p_high"]) == (0.10, 0.12)
