@@ -9,6 +9,7 @@ from app_pages.state import current_ranking, page_dataset, trip_costs
 from app_pages.ui import not_reported, plain, split_sources
 from compare import continuity, costs
 from compare.costs import format_range
+from compare.costs.money import span
 
 
 def render() -> None:
@@ -159,7 +160,9 @@ def render() -> None:
     )
     st.dataframe(
         risk.assign(
-            chance=[f"{100 * lo:.1f}–{100 * hi:.1f} %" for lo, hi in zip(risk["p_low"], risk["p_high"], strict=True)],
+            chance=[
+                f"{span(100 * lo, 100 * hi, '.1f')} %" for lo, hi in zip(risk["p_low"], risk["p_high"], strict=True)
+            ],
             treatment=[
                 format_range(lo, hi, currency) for lo, hi in zip(risk["cost_low"], risk["cost_high"], strict=True)
             ],
