@@ -185,7 +185,13 @@ def build_report(
             f"<tr><td>{pos}</td><td>{_e(row['name'])}</td><td>{_e(row['country_name'])}</td>"
             f"<td class='num'>{int(row['rank'])} of {len(table)}</td><td class='num'>{row['score']:.2f}</td>"
             f"<td class='num'>{_money(row['total_low'], row['total_high'], currency)}</td>"
-            f"<td class='num'>{_percent(row['completeness'])}</td><td>{_e(acc)}</td></tr>"
+            f"<td class='num'>{_percent(row['completeness'])}</td><td>{_e(acc)}"
+            + (
+                "<br><span class='status-unknown small'>too little data to rank reliably</span>"
+                if row["thin_data"]
+                else ""
+            )
+            + "</td></tr>"
         )
     parts.append("</tbody></table>")
     if missing:

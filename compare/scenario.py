@@ -24,6 +24,7 @@ from compare.problems import DataError, Problem
 
 SCENARIO_VERSION = 2
 MAX_FARE_USD = 50_000  # a return fare above this is a typing error, not a fare
+MAX_INSURANCE_USD = 100_000  # likewise a complication insurance quote
 MAX_STAY_DAYS = 365
 
 

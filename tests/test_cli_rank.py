@@ -66,6 +66,7 @@ ARGPARSE_ERRORS = {
     "fare-not-number": (["--flight-fare", "cheap"], "--flight-fare"),
     "seat": (["--seat", "first"], "--seat"),
     "cost-basis": (["--cost-basis", "cheapest"], "--cost-basis"),
+    "recommended-unknown": (["--recommended-at-home", "maybe"], "--recommended-at-home"),
 }
 # Bad values caught by the command itself: exactly one line on stderr.
 VALUE_ERRORS = {
@@ -84,6 +85,8 @@ VALUE_ERRORS = {
     "fare-by-country-negative": (["--fare", "TH=-5"], "'TH=-5' is not COUNTRY=AMOUNT"),
     "fare-unknown-country": (["--fare", "XX=5"], "unknown country code 'XX'"),
     "passport-unknown": (["--passport", "ZZ"], "unknown passport 'ZZ'"),
+    "insurance-absurd": (["--complication-insurance", "200000"], "is above 100,000 USD"),
+    "insurance-negative": (["--complication-insurance", "-5"], "complication_insurance"),
     "samples-zero": (["--samples", "0"], "--samples"),
     "confidence-nan": (["--sensitivity", "--confidence", "nan"], "concentration must be a finite number"),
     "missing-scenario": (["--scenario", "/nonexistent/scenario.yaml"], "cannot read"),

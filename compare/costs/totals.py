@@ -24,7 +24,7 @@ from compare.costs.base import KNOWN, PACKAGE, SOURCED, Status
 from compare.costs.components import trip_components
 from compare.costs.money import fx_table, rate
 from compare.dataset import Dataset
-from compare.scenario import MAX_FARE_USD, Trip
+from compare.scenario import MAX_FARE_USD, MAX_INSURANCE_USD, Trip
 
 
 @dataclass(frozen=True)
@@ -167,6 +167,12 @@ def trip_problems(ds: Dataset, trip: Trip) -> dict[str, str]:
                     field,
                     f"a return fare of {amount:,.0f} {trip.currency} is above {MAX_FARE_USD:,} USD; check the amount",
                 )
+        insurance = trip.complication_insurance
+        if insurance is not None and insurance / rates[trip.currency] > MAX_INSURANCE_USD:
+            problems["complication_insurance"] = (
+                f"an insurance quote of {insurance:,.0f} {trip.currency} is above {MAX_INSURANCE_USD:,} USD; "
+                "check the amount"
+            )
     return problems
 
 
