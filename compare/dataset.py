@@ -23,7 +23,7 @@ import pandas as pd
 import pycountry
 from pydantic import BaseModel, ValidationError
 
-from compare import opendata, safeyaml, schema
+from compare import opendata, safeyaml, schema, trip_schema
 from compare.problems import DataError, Problem, Severity
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -63,8 +63,8 @@ class Dataset:
     origins: pd.DataFrame
     routes: pd.DataFrame
     fx: pd.DataFrame
-    travel: schema.Travel | None = None
-    risk: schema.Risk | None = None
+    travel: trip_schema.Travel | None = None
+    risk: trip_schema.Risk | None = None
     per_diem: pd.DataFrame = field(default_factory=pd.DataFrame)
     visa_rules: pd.DataFrame = field(default_factory=pd.DataFrame)
     problems: list[Problem] = field(default_factory=list)
@@ -740,7 +740,7 @@ def _build(root: Path, digest: str) -> Dataset:
                 Problem(_rel(root / "clinical.yaml", root), 1, "sources", f"cited but not listed: {missing}")
             )
 
-    travel, _, found = _yaml_model(root / "travel.yaml", root, schema.Travel, context)
+    travel, _, found = _yaml_model(root / "travel.yaml", root, trip_schema.Travel, context)
     problems += found
     per_diem, visa_rules = pd.DataFrame(), pd.DataFrame()
     if travel is not None:
@@ -752,7 +752,7 @@ def _build(root: Path, digest: str) -> Dataset:
         visa_rules, found = opendata.read_cached(opendata.read_visa_rules, root / travel.visas.file, visas_name)
         problems += found
 
-    risk, risk_doc, found = _yaml_model(root / "risk.yaml", root, schema.Risk, context)
+    risk, risk_doc, found = _yaml_model(root / "risk.yaml", root, trip_schema.Risk, context)
     problems += found
     if risk is not None:
         for i, c in enumerate(risk.complications):
