@@ -48,8 +48,8 @@ def pareto_scatter(table: pd.DataFrame, currency: str) -> go.Figure:
                 error_x={
                     "type": "data",
                     "symmetric": False,
-                    "array": part["total_high"] - part["cost"],
-                    "arrayminus": part["cost"] - part["total_low"],
+                    "array": part["cost_high"] - part["cost"],
+                    "arrayminus": part["cost"] - part["cost_low"],
                     "color": colour,
                     "thickness": 1,
                 },

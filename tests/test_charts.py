@@ -29,8 +29,8 @@ def test_pareto_scatter_marks_exactly_the_front(result):
     assert fig.layout.yaxis.title.text.endswith("↑")
     # Error bars span each option's low–high range around the midpoint.
     row = priced.loc[front.customdata[0]]
-    assert front.error_x.array[0] == pytest.approx(row["total_high"] - row["cost"])
-    assert front.error_x.arrayminus[0] == pytest.approx(row["cost"] - row["total_low"])
+    assert front.error_x.array[0] == pytest.approx(row["cost_high"] - row["cost"])
+    assert front.error_x.arrayminus[0] == pytest.approx(row["cost"] - row["cost_low"])
 
 
 def test_cost_breakdown_stacks_every_component_and_hatches_estimates_and_fills(result):
@@ -98,3 +98,11 @@ def test_labels_from_data_cannot_become_markup(result):
         shown = [str(v) for t in fig.data for part in (t.y, t.text) if part is not None for v in np.ravel(part)]
         assert not any("<a " in v or "<b>" in v for v in shown)
         assert any("&lt;a href" in v for v in shown)
+
+
+def test_pareto_bars_bracket_the_risk_adjusted_cost(shipped):
+    table = rank(shipped, Scenario(origin="new-york", cost_criterion="risk_adjusted")).table
+    assert (table["cost_low"] > table["total_low"]).all()  # US treatment costs: every option carries some
+    fig = charts.pareto_scatter(table, "USD")
+    for trace in fig.data[:2]:
+        assert (np.asarray(trace.error_x.array) >= 0).all() and (np.asarray(trace.error_x.arrayminus) >= 0).all()
