@@ -6,8 +6,6 @@ import argparse
 import sys
 from pathlib import Path
 
-import pandas as pd
-
 from compare import costs, criteria, export, fields
 from compare.dataset import load_dataset
 from compare.engine import rank
@@ -144,8 +142,12 @@ def add_scenario_flags(parser: argparse.ArgumentParser) -> None:
             parser.add_argument(flag, dest=f.key, help=text)
 
 
-def scenario_from_args(args) -> Scenario:
-    """The scenario file (or the defaults) with every flag given on the command line applied."""
+def scenario_from_args(args, ds=None) -> Scenario:
+    """The scenario file (or the defaults) with every flag given on the command line applied.
+
+    With ``ds``, typed ids (techniques, accreditation, languages, countries…) are checked
+    against the data: any case, and a suggestion for a near miss.
+    """
     if args.scenario is not None:
         try:
             base = scenario_from_yaml(args.scenario.read_bytes(), str(args.scenario))
@@ -176,6 +178,8 @@ def scenario_from_args(args) -> Scenario:
         except ValueError:
             raise UsageError(f"--weight {name}: {value!r} is not a number") from None
     try:
+        if ds is not None:
+            state = fields.resolve_ids(ds, state)
         return fields.scenario_from_state(state, base.data_hash)
     except ValueError as exc:
         raise UsageError(_first_error(exc)) from None
@@ -192,8 +196,8 @@ def _first_error(exc: Exception) -> str:
 
 
 def cmd_rank(args) -> int:
-    scenario = scenario_from_args(args)
     ds = _load(args.data)
+    scenario = scenario_from_args(args, ds)
     if args.samples < 1 or args.samples > 1_000_000:
         raise UsageError("--samples must be between 1 and 1,000,000")
     try:
@@ -217,7 +221,11 @@ def cmd_rank(args) -> int:
         else f"versus at home: no home price found for {result.origin['country']}"
     )
     print(f"{home}; {result.rate_note}", file=sys.stderr)
-    table = export.ranking_table(result) if not result.empty else pd.DataFrame()
+    if result.empty:  # the same columns, no rows: a CSV reader still gets the header
+        everyone = rank(ds, Scenario.model_validate({**scenario.model_dump(), "filters": {}}))
+        table = export.ranking_table(everyone).iloc[0:0]
+    else:
+        table = export.ranking_table(result)
     _write(export.to_csv_bytes(table) if args.format == "csv" else export.to_json_bytes(table), args.out)
     return EXIT_OK
 

@@ -9,6 +9,7 @@ flat values of those widgets or flags. The weights are one more field per criter
 
 from __future__ import annotations
 
+import difflib
 import enum
 import re
 from collections.abc import Callable, Mapping
@@ -369,6 +370,67 @@ STATIC_OPTIONS = {
 def options(ds: Dataset, field: Field) -> dict:
     """The field's choices as ``{value: label}``, in display order."""
     return OPTION_SOURCES[field.options](ds) if field.options else {}
+
+
+# ---- ids typed by hand (CLI, scenario files) --------------------------------------------
+
+# What each id-valued field's values are called in a message.
+ID_WORDS = {
+    "procedure": "procedure",
+    "techniques": "technique",
+    "wanted": "technology",
+    "accreditation": "accreditation",
+    "languages": "language",
+}
+
+
+def _norm(value: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", value.strip().lower()).strip("_")
+
+
+def resolve_id(value: str, known: list[str], word: str) -> str:
+    """``value`` as one of ``known``: exactly, or ignoring case when only one matches; else
+    ``ValueError`` "unknown technique 'X'; did you mean 'y'?" (a near miss, separators aside)."""
+    if value in known:
+        return value
+    same = [k for k in known if k.lower() == value.strip().lower()]
+    if len(same) == 1:
+        return same[0]
+    close = difflib.get_close_matches(_norm(value), [_norm(k) for k in known], n=1, cutoff=0.6)
+    hint = f"; did you mean {next(k for k in known if _norm(k) == close[0])!r}?" if close else ""
+    return _raise(f"unknown {word} {value!r}{hint} (known: {', '.join(sorted(known))})")
+
+
+def _raise(message: str):
+    raise ValueError(message)
+
+
+def resolve_ids(ds: Dataset, state: dict[str, Any]) -> dict[str, Any]:
+    """The flat values with every typed id made one the data knows (``ValueError`` otherwise).
+
+    Countries must be ISO 3166-1 alpha-2 codes, in any case; a country with no facility is
+    fine (it simply keeps none).
+    """
+    out = dict(state)
+    for key, word in ID_WORDS.items():
+        value = out.get(key)
+        if value in (None, "", []):
+            continue
+        known = [str(k) for k in options(ds, BY_KEY[key]) if k != ""]
+        if key == "accreditation":
+            known = [k for k in known if k]
+        if isinstance(value, list):
+            out[key] = [resolve_id(v, known, word) for v in value]
+        else:
+            out[key] = resolve_id(value, known, word)
+    countries = []
+    for code in out.get("countries") or []:
+        if pycountry.countries.get(alpha_2=code.strip().upper()) is None:
+            _raise(f"unknown country code {code!r}: use ISO 3166-1 alpha-2 (e.g. GB for the United Kingdom)")
+        countries.append(code.strip().upper())
+    if "countries" in out:
+        out["countries"] = countries
+    return out
 
 
 # ---- fares as text ---------------------------------------------------------------------------

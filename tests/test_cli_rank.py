@@ -85,6 +85,9 @@ VALUE_ERRORS = {
     "fare-by-country-negative": (["--fare", "TH=-5"], "'TH=-5' is not COUNTRY=AMOUNT"),
     "fare-unknown-country": (["--fare", "XX=5"], "unknown country code 'XX'"),
     "passport-unknown": (["--passport", "ZZ"], "unknown passport 'ZZ'"),
+    "technique-unknown": (["--require", "MIS-TLIF"], "unknown technique 'MIS-TLIF'; did you mean 'mis_tlif'?"),
+    "country-unknown": (["--country", "UK"], "unknown country code 'UK': use ISO 3166-1 alpha-2"),
+    "accreditation-unknown": (["--accreditation", "jcia"], "unknown accreditation 'jcia'; did you mean 'jci'?"),
     "insurance-absurd": (["--complication-insurance", "200000"], "is above 100,000 USD"),
     "insurance-negative": (["--complication-insurance", "-5"], "complication_insurance"),
     "samples-zero": (["--samples", "0"], "--samples"),
@@ -218,10 +221,25 @@ def test_out_writes_the_same_bytes(runs):
     assert runs["out-file"] == ok(runs["csv"])
 
 
-def test_empty_result_says_which_filter(runs):
+def test_empty_result_says_which_filter_and_keeps_the_header(runs):
     proc = runs["empty"]
-    assert ok(proc).strip() == ""
+    lines = ok(proc).splitlines()
+    assert len(lines) == 1 and lines[0].startswith("rank,facility_id,name,")
+    assert list(csv_table(ok(proc)).columns) == list(csv_table(ok(runs["csv"])).columns)
     assert "in NO" in proc.stderr
+
+
+def test_ids_are_read_in_any_case(shipped):
+    upper = in_process(["--accreditation", "JCI", "--country", "th", "--format", "csv"])
+    lower = in_process(["--accreditation", "jci", "--country", "TH", "--format", "csv"])
+    assert upper.returncode == lower.returncode == 0, upper.stderr
+    assert upper.stdout == lower.stdout
+    t = csv_table(upper.stdout)
+    assert len(t) > 0 and set(t["country"]) == {"TH"}
+    assert (
+        in_process(["--require", "MIS_TLIF", "--format", "csv"]).stdout
+        == in_process(["--require", "mis_tlif", "--format", "csv"]).stdout
+    )
 
 
 def in_process(args: list[str]) -> subprocess.CompletedProcess:
