@@ -14,7 +14,7 @@ from app_pages.ui import plain
 from compare import costs, engine, fields, uploads
 from compare.dataset import Dataset
 from compare.engine import Ranking
-from compare.scenario import CostBasis, Scenario, Trip
+from compare.scenario import Scenario, Trip
 
 
 @st.cache_resource(show_spinner="Applying your uploaded data…", max_entries=32)
@@ -47,10 +47,10 @@ def _cost_frame(_ds: Dataset, ds_hash: str, trip_json: str) -> costs.CostFrame:
 
 
 @st.cache_resource(max_entries=64)
-def _criteria(_ds: Dataset, ds_hash: str, trip_json: str, wanted: tuple, languages: tuple, basis: str) -> pd.DataFrame:
-    """Every criterion's raw value: cached on exactly what ``engine.criteria_frame`` reads."""
+def _criteria(_ds: Dataset, ds_hash: str, trip_json: str, args: tuple) -> pd.DataFrame:
+    """Every criterion's raw value, cached on ``engine.criteria_args``: exactly what it reads."""
     frame = _cost_frame(_ds, ds_hash, trip_json)
-    return engine.criteria_frame(_ds, frame, wanted=wanted, languages=languages, cost_basis=CostBasis(basis))
+    return engine.criteria_frame(_ds, frame, **dict(args))
 
 
 @st.cache_resource(show_spinner="Ranking…", max_entries=128)
@@ -61,10 +61,7 @@ def _ranked(_ds: Dataset, ds_hash: str, scenario_json: str, sensitivity: bool, c
     """
     scenario = Scenario.model_validate_json(scenario_json)
     trip_json = scenario.trip.model_dump_json()
-    prefs = scenario.preferences
-    table = _criteria(
-        _ds, ds_hash, trip_json, tuple(prefs.wanted), tuple(scenario.filters.languages), prefs.cost_basis.value
-    )
+    table = _criteria(_ds, ds_hash, trip_json, tuple(engine.criteria_args(scenario).items()))
     return compare.rank(
         _ds,
         scenario,

@@ -94,14 +94,15 @@ def criteria_frame(
     *,
     wanted: Sequence[str] = (),
     languages: Sequence[str] = (),
-    cost_basis: CostBasis = CostBasis.COMPARABLE,
-    cost_criterion: CostCriterion = CostCriterion.TRIP,
+    cost_basis: CostBasis | str = CostBasis.COMPARABLE,
+    cost_criterion: CostCriterion | str = CostCriterion.TRIP,
 ) -> pd.DataFrame:
     """Facilities joined with a trip's costs and journeys, and every criterion's raw value.
 
     Its arguments are all it depends on, so a caller can cache it on them: weights, method
     and the other filters do not change it.
     """
+    cost_basis, cost_criterion = CostBasis(cost_basis), CostCriterion(cost_criterion)
     df = ds.facilities.join(frame.totals).join(frame.journeys)
     df["total_low"], df["total_high"] = df[f"{cost_basis.value}_low"], df[f"{cost_basis.value}_high"]
     # The risk-adjusted total adds the expected cost of the complications whose cost is known.
@@ -123,16 +124,21 @@ def criteria_frame(
     return df
 
 
+def criteria_args(scenario: Scenario) -> dict:
+    """The keyword arguments of ``criteria_frame`` for a scenario: plain, hashable values, so a
+    cache can key on them (the dashboard does)."""
+    prefs = scenario.preferences
+    return {
+        "wanted": tuple(prefs.wanted),
+        "languages": tuple(scenario.filters.languages),
+        "cost_basis": prefs.cost_basis.value,
+        "cost_criterion": prefs.cost_criterion.value,
+    }
+
+
 def criteria_for(ds: Dataset, scenario: Scenario, frame: costs.CostFrame) -> pd.DataFrame:
-    """``criteria_frame`` with the scenario's technology wish list, languages and cost basis."""
-    return criteria_frame(
-        ds,
-        frame,
-        wanted=scenario.preferences.wanted,
-        languages=scenario.filters.languages,
-        cost_basis=scenario.preferences.cost_basis,
-        cost_criterion=scenario.preferences.cost_criterion,
-    )
+    """``criteria_frame`` with the scenario's technology wish list, languages, cost basis and criterion."""
+    return criteria_frame(ds, frame, **criteria_args(scenario))
 
 
 def _caution(ds: Dataset, recommended: str) -> dict | None:

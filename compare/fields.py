@@ -398,11 +398,7 @@ def resolve_id(value: str, known: list[str], word: str) -> str:
         return same[0]
     close = difflib.get_close_matches(_norm(value), [_norm(k) for k in known], n=1, cutoff=0.6)
     hint = f"; did you mean {next(k for k in known if _norm(k) == close[0])!r}?" if close else ""
-    return _raise(f"unknown {word} {value!r}{hint} (known: {', '.join(sorted(known))})")
-
-
-def _raise(message: str):
-    raise ValueError(message)
+    raise ValueError(f"unknown {word} {value!r}{hint} (known: {', '.join(sorted(known))})")
 
 
 def resolve_ids(ds: Dataset, state: dict[str, Any]) -> dict[str, Any]:
@@ -417,8 +413,6 @@ def resolve_ids(ds: Dataset, state: dict[str, Any]) -> dict[str, Any]:
         if value in (None, "", []):
             continue
         known = [str(k) for k in options(ds, BY_KEY[key]) if k != ""]
-        if key == "accreditation":
-            known = [k for k in known if k]
         if isinstance(value, list):
             out[key] = [resolve_id(v, known, word) for v in value]
         else:
@@ -426,7 +420,7 @@ def resolve_ids(ds: Dataset, state: dict[str, Any]) -> dict[str, Any]:
     countries = []
     for code in out.get("countries") or []:
         if pycountry.countries.get(alpha_2=code.strip().upper()) is None:
-            _raise(f"unknown country code {code!r}: use ISO 3166-1 alpha-2 (e.g. GB for the United Kingdom)")
+            raise ValueError(f"unknown country code {code!r}: use ISO 3166-1 alpha-2 (e.g. GB for the United Kingdom)")
         countries.append(code.strip().upper())
     if "countries" in out:
         out["countries"] = countries

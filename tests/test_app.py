@@ -182,8 +182,18 @@ def test_the_risk_controls():
     at.segmented_control(key="recommended").set_value("yes").run()
     assert not any("second opinion" in w.value for w in at.warning)
     # Risk-adjusted cost criterion and a complication insurance quote.
+    at.segmented_control(key="method").set_value("topsis").run()
+    trip_scores = list(ranking(at)["score"])
     at.segmented_control(key="cost_criterion").set_value("risk_adjusted").run()
     assert not at.exception and len(ranking(at)) == count
+    # The dashboard ranks exactly as the engine does for this scenario; TOPSIS (not shift-invariant)
+    # shows that the cost criterion really changed.
+    import compare
+
+    scenario = at.session_state["_scenario"]
+    assert scenario.preferences.cost_criterion.value == "risk_adjusted"
+    engine_scores = list(compare.rank(compare.load_dataset(), scenario).table["score"])
+    assert list(ranking(at)["score"]) == engine_scores != trip_scores
     before = next(m for m in at.metric if m.label == "Cheapest whole trip").value
     at.number_input(key="insurance").set_value(500.0).run()
     assert next(m for m in at.metric if m.label == "Cheapest whole trip").value != before
