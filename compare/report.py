@@ -65,6 +65,13 @@ def _money(low: float, high: float, currency: str) -> str:
     return _e(costs.format_range(low, high, currency))
 
 
+RECOMMENDED = {
+    "yes": " A doctor at home recommended the operation.",
+    "no": " A doctor at home did not recommend the operation.",
+    "not_asked": " Not yet discussed with a doctor at home.",
+}
+
+
 def describe_scenario(ds: Dataset, scenario: Scenario) -> list[str]:
     """The scenario in plain words, one sentence per line."""
     trip, prefs = scenario.trip, scenario.preferences
@@ -99,6 +106,18 @@ def describe_scenario(ds: Dataset, scenario: Scenario) -> list[str]:
             if prefs.cost_basis.value == "comparable"
             else "documented only (parts no source reports are left out)."
         ),
+        "Cost criterion: "
+        + (
+            "the whole trip plus the expected cost of complications (risk-adjusted)."
+            if prefs.cost_criterion.value == "risk_adjusted"
+            else "the whole trip."
+        )
+        + (
+            f" Complication insurance quote: {trip.complication_insurance:,.0f} {trip.currency}."
+            if trip.complication_insurance is not None
+            else " No complication insurance entered."
+        )
+        + RECOMMENDED[trip.recommended_at_home],
         "Weights: " + ", ".join(f"{c.label.lower()} {prefs.weights.get(c.id, 0):g}" for c in criteria.CRITERIA) + ".",
         f"Method: {'weighted sum' if prefs.method.value == 'wsm' else 'TOPSIS'}; values not reported count as "
         + {"worst": "the worst shown", "median": "the median", "exclude": "left out (weights renormalised)"}[

@@ -61,3 +61,15 @@ def test_the_client_report_carries_the_pack(shipped):
     assert "Continuity of care: Bumrungrad" in html
     assert "For my doctor at home" in html
     assert re.search(r"Expected cost of complications[^<]*: unknown", html)  # no GB treatment cost in the data
+
+
+def test_the_report_states_the_risk_choices(shipped):
+    from compare.report import describe_scenario
+
+    lines = describe_scenario(
+        shipped,
+        Scenario(origin="london", complication_insurance=400, recommended_at_home="no", cost_criterion="risk_adjusted"),
+    )
+    text = " ".join(lines)
+    assert "risk-adjusted" in text and "insurance quote: 400 USD" in text and "did not recommend" in text
+    assert "Not yet discussed" in " ".join(describe_scenario(shipped, Scenario(origin="london")))
