@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from pathlib import Path
+
+import pandas as pd
 
 from compare import costs, criteria, export, fields
 from compare.dataset import load_dataset
@@ -57,7 +60,12 @@ def _parser() -> argparse.ArgumentParser:
         "--confidence", type=float, default=10.0, help="how sure you are of your weights (Dirichlet concentration)"
     )
     r.add_argument("--seed", type=int, default=0)
-    r.add_argument("--format", choices=["csv", "json"], default="csv")
+    r.add_argument(
+        "--format",
+        choices=["table", "csv", "json", "xlsx"],
+        default=None,
+        help="default: a readable table on a terminal, CSV otherwise; xlsx needs --out",
+    )
     r.add_argument("--out", type=Path, default=None)
 
     s = sub.add_parser("shortlists", help="list saved shortlists")
@@ -226,8 +234,58 @@ def cmd_rank(args) -> int:
         table = export.ranking_table(everyone).iloc[0:0]
     else:
         table = export.ranking_table(result)
-    _write(export.to_csv_bytes(table) if args.format == "csv" else export.to_json_bytes(table), args.out)
+    fmt = args.format or ("table" if args.out is None and sys.stdout.isatty() else "csv")
+    if fmt == "table":
+        _write(_table_text(result, table).encode("utf-8"), args.out)
+    elif fmt == "xlsx":
+        if args.out is None:
+            raise UsageError("--format xlsx writes a binary file: give --out FILE.xlsx")
+        _write(export.to_xlsx_bytes({"ranking": table}), args.out)
+    else:
+        _write(export.to_csv_bytes(table) if fmt == "csv" else export.to_json_bytes(table), args.out)
     return EXIT_OK
+
+
+def _table_text(result, table: pd.DataFrame) -> str:
+    """The ranking as a readable table: rank, facility, country, score, whole trip and its
+    completeness, expected complications, and P(rank 1) when it was sampled."""
+    from rich.console import Console
+    from rich.table import Table
+
+    currency = result.scenario.trip.currency
+    view = Table(title=f"Lumbar fusion abroad, costs in {currency}", title_justify="left")
+    for name, justify in (
+        ("#", "right"),
+        ("Facility", "left"),
+        ("Country", "left"),
+        ("Score", "right"),
+        ("Whole trip", "right"),
+        ("Complete", "right"),
+        ("Complications", "right"),
+    ):
+        view.add_column(name, justify=justify)  # fmt: skip
+    if "p_rank1" in table:
+        view.add_column("P(rank 1)", justify="right")
+    for _, row in table.iterrows():
+        cells = [
+            str(row["rank"]),
+            str(row["name"]),
+            str(row["country"]),
+            f"{row['score']:.2f}",
+            costs.format_range(row["total_low"], row["total_high"], ""),
+            "—" if pd.isna(row["completeness"]) else f"{row['completeness']:.0%}",
+            costs.format_range(row["expected_complications_low"], row["expected_complications_high"], "")
+            if pd.notna(row["expected_complications_low"])
+            else "unknown",
+        ]
+        if "p_rank1" in table:
+            cells.append(f"{row['p_rank1']:.1%}")
+        view.add_row(*(c.strip() for c in cells))
+    console = Console(record=True, width=160, file=io.StringIO(), highlight=False, markup=False)
+    console.print(view)
+    if table.empty:
+        console.print(result.message or "No option passes the filters.")
+    return console.export_text()
 
 
 def _shortlist(args):

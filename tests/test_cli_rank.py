@@ -11,6 +11,7 @@ import contextlib
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -307,3 +308,31 @@ def test_bad_values_give_one_line(name):
 @pytest.mark.parametrize("name", list(BAD_SCENARIOS))
 def test_malformed_scenario_files_give_one_line(tmp_path, name):
     check_one_line(in_process(["--scenario", str(bad_scenario(tmp_path, name))]), BAD_SCENARIOS[name][1])
+
+
+def test_table_format_reads_well(runs):
+    proc = in_process(["--origin", "new-york", "--format", "table", "--sensitivity", "--samples", "500"])
+    assert proc.returncode == 0, proc.stderr
+    csv_rows = csv_table(ok(runs["csv"]))  # another origin; names only
+    lines = proc.stdout.splitlines()
+    assert lines[0].strip() == "Lumbar fusion abroad, costs in USD"
+    header = next(line for line in lines if "Facility" in line)
+    for column in ("#", "Facility", "Country", "Score", "Whole trip", "Complete", "Complications", "P(rank 1)"):
+        assert column in header
+    body = [line for line in lines if re.match(r"│\s+\d+ │", line)]  # a long name may wrap onto a second line
+    assert len(body) == len(csv_rows)  # one row per option, as many as in the CSV
+    assert re.search(r"│\s+1 │", body[0]) and re.search(r"\d+%\s+│", body[0])
+
+
+def test_xlsx_needs_a_file_and_holds_the_same_rows(runs, tmp_path):
+    import openpyxl
+
+    no_file = in_process(["--format", "xlsx"])
+    assert no_file.returncode == 2 and "--out FILE.xlsx" in no_file.stderr
+    out = tmp_path / "ranking.xlsx"
+    proc = in_process(["--origin", "london", "--currency", "GBP", "--format", "xlsx", "--out", str(out)])
+    assert proc.returncode == 0, proc.stderr
+    sheet = openpyxl.load_workbook(out)["ranking"]
+    csv_rows = csv_table(ok(runs["csv"]))
+    assert sheet.max_row == len(csv_rows) + 1
+    assert [c.value for c in sheet[1]] == list(csv_rows.columns)

@@ -108,7 +108,8 @@ def test_hostile_input(ui, tmp_path, shipped_count):
         ui.segment("View", view)
         main = ui.page.get_by_test_id("stMain")
         expect(main).to_contain_text("HYPERLINK")
-        assert NAME in _visible(main.inner_text()), f"{view}: the name is not shown literally"
+        # The ranking above already shows the name: wait for this view's own text to render too.
+        ui.wait_until(lambda main=main: NAME in _visible(main.inner_text()), f"{view}: the name is not shown literally")
         ui.page.wait_for_timeout(300)
         problems += _dom_problems(ui, f"compare page, {view}")
     ui.screenshot("hostile-2-compare")
