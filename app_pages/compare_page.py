@@ -6,10 +6,10 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.state import current_ranking, page_dataset, shortlist_store
-from app_pages.ui import DISCLAIMER, plain
+from app_pages.ui import plain, who_stands_behind
 from compare import charts, criteria, export
 from compare.costs import format_money, format_range, itemised
-from compare.dataset import months_old
+from compare.data import months_old
 
 VIEWS = ["Cost vs score", "Cost breakdown", "Map", "Side by side", "Why this rank", "Robustness"]
 
@@ -57,15 +57,16 @@ def _add_to_shortlist(picked, result, scenario, data_hash) -> None:
                 st.error(plain(exc))
 
 
-def _dated(as_of) -> str:
+def _dated(as_of, stale_after: int) -> str:
     if not isinstance(as_of, str):
         return "undated"
     age = months_old(as_of)
-    return f"{as_of} (stale)" if age is not None and age > 24 else as_of
+    return f"{as_of} (stale)" if age is not None and age > stale_after else as_of
 
 
-def _display_table(table, components, currency):
+def _display_table(ds, table, components, currency):
     price = components[components["component"] == "operation_package"].set_index("facility_id")
+    price_sources = price["sources"].reindex(table.index).map(lambda ss: ss if isinstance(ss, tuple) else ())
     view = table.assign(
         trip=[format_range(lo, hi, currency) for lo, hi in zip(table["total_low"], table["total_high"], strict=True)],
         documented=[
@@ -93,11 +94,9 @@ def _display_table(table, components, currency):
         ],
         badges=table.apply(_badges, axis=1),
         price_status=price["status"].reindex(table.index),
-        price_evidence=price["evidence"].reindex(table.index).fillna("—"),
-        price_as_of=price["as_of"].reindex(table.index).map(_dated),
-        price_source=price["source_url"]
-        .reindex(table.index)
-        .map(lambda s: s.split("; ")[0] if isinstance(s, str) else None),
+        price_evidence=price_sources.map(lambda ss: who_stands_behind(ds, ss)),
+        price_as_of=price["as_of"].reindex(table.index).map(lambda d: _dated(d, ds.stale_after_months)),
+        price_source=price_sources.map(lambda ss: ss[0].reference if ss else None),
         not_reported=table["missing_criteria"].map(
             lambda m: ", ".join(criteria.BY_ID[c].label.lower() for c in m) or "—"
         ),
@@ -111,7 +110,7 @@ def render() -> None:
     ds = page_dataset()
     scenario = st.session_state["_scenario"]
     st.title("Spinal fusion abroad")
-    st.caption(DISCLAIMER)
+    st.caption(ds.disclaimer)
 
     robust = st.toggle(
         "Show how sure the ranking is (10,000 weight samples)",
@@ -174,8 +173,8 @@ def render() -> None:
                 border=True,
                 help=(
                     f"Range of {b['n_figures']} published figures for the operation in your country "
-                    f"(newest dated {b['as_of'] or 'undated'}; evidence: {b['evidence']}). "
-                    f"Sources: {plain(b['source_url'])}"
+                    f"(newest dated {b['as_of'] or 'undated'}; {who_stands_behind(ds, b['sources'])}). "
+                    f"Sources: {plain(', '.join(src.reference for src in b['sources']))}"
                 ),
             )
     basis = scenario.preferences.cost_basis.value
@@ -196,7 +195,7 @@ def render() -> None:
     if removed:
         st.caption("Filters removed: " + "; ".join(f"{plain(r['label'])}: {r['removed']}" for r in removed))
 
-    view = _display_table(table, result.components, currency)
+    view = _display_table(ds, table, result.components, currency)
     columns = [
         "rank",
         "name",
@@ -274,7 +273,8 @@ def render() -> None:
         "price_status": "Price basis",
         "price_evidence": "Evidence",
         "price_as_of": st.column_config.TextColumn(
-            "Price as of", help="Date of the newest price figure used; stale = older than 24 months."
+            "Price as of",
+            help=f"Date of the newest price figure used; stale = older than {ds.stale_after_months} months.",
         ),
         "not_reported": "Not reported",
         "pareto": st.column_config.CheckboxColumn("Pareto"),

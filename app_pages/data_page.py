@@ -8,6 +8,7 @@ import streamlit as st
 from app_pages.state import page_dataset
 from app_pages.ui import plain, split_sources
 from compare import charts, uploads
+from compare.data import summary
 
 
 def _report(problems) -> pd.DataFrame:
@@ -22,6 +23,7 @@ def _report(problems) -> pd.DataFrame:
 
 def render() -> None:
     ds = page_dataset()
+    kind_labels = {k: v.label for k, v in ds.vocab.get("source_kinds", {}).items()}
     st.title("Data & sources")
     facts = ds.facts
     with st.container(horizontal=True):
@@ -30,8 +32,26 @@ def render() -> None:
         st.metric("Price figures", len(ds.prices), border=True)
         stale_share = float(facts["stale"].mean()) if len(facts) else 0.0
         undated_share = float(facts["undated"].mean()) if len(facts) else 0.0
-        st.metric("Facts older than 24 months", f"{stale_share:.0%}", border=True)
+        st.metric(f"Facts older than {ds.stale_after_months} months", f"{stale_share:.0%}", border=True)
         st.metric("Facts with no date", f"{undated_share:.0%}", border=True)
+
+    st.subheader("Coverage")
+    counts = summary.coverage(ds)
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "What": [c.label.strip() for c in counts],
+                "Count": [c.text() for c in counts],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+        key="coverage",
+    )
+    st.caption(
+        "The same counts as `python -m compare validate --summary`, each against the target the data is held to. "
+        "Sources are counted once each, by who stands behind them."
+    )
 
     st.subheader("Validation report")
     report = _report(ds.problems)
@@ -42,7 +62,7 @@ def render() -> None:
         st.success("All records passed validation.")
     st.dataframe(report, hide_index=True, width="stretch", key="validation_report")
     st.caption(
-        "Warnings mark stale figures (older than 24 months): shown, but treat with care. "
+        f"Warnings mark stale figures (older than {ds.stale_after_months} months): shown, but treat with care. "
         "Run `python -m compare validate data` for the same report on the command line."
     )
 
@@ -53,7 +73,8 @@ def render() -> None:
     st.subheader("Sources")
     src = (
         split_sources(facts)
-        .groupby(["source_url", "citation", "evidence"], dropna=False)
+        .assign(source_kind=facts["source_kind"].map(kind_labels))
+        .groupby(["source_url", "citation", "publisher", "source_kind", "evidence"], dropna=False)
         .agg(facts=("field", "count"), facilities=("facility_id", "nunique"), as_of=("as_of", "max"))
         .reset_index()
     )
@@ -65,6 +86,8 @@ def render() -> None:
         column_config={
             "source_url": st.column_config.LinkColumn("Source"),
             "citation": "Citation",
+            "publisher": "Publisher",
+            "source_kind": "Who stands behind it",
             "evidence": "Evidence",
             "facts": "Facts",
             "facilities": "Facilities",
@@ -85,6 +108,9 @@ def render() -> None:
                 "description",
                 "as_of",
                 "evidence",
+                "publisher",
+                "source_kind",
+                "same_as",
                 "source_url",
             ]
         ],
@@ -100,14 +126,19 @@ def render() -> None:
         "home, hospital nights, implants and the cost of an extra level (travel.yaml, clinical.yaml)."
     )
     model_sources = [
-        {"file": file, "key": key, "title": src.title, "source_url": src.url or src.citation, "as_of": src.as_of,
-         "evidence": src.evidence}
+        {"file": file, "key": key, "title": src.title, "source_url": src.reference, "publisher": src.publisher,
+         "source_kind": kind_labels.get(src.kind, src.kind), "as_of": src.as_of, "evidence": src.evidence}
         for file, block in (("travel.yaml", ds.travel), ("clinical.yaml", ds.clinical))
         if block is not None
         for key, src in block.sources.items()
     ]  # fmt: skip
     st.dataframe(
-        split_sources(pd.DataFrame(model_sources, columns=["file", "key", "title", "source_url", "as_of", "evidence"])),
+        split_sources(
+            pd.DataFrame(
+                model_sources,
+                columns=["file", "key", "title", "source_url", "publisher", "source_kind", "as_of", "evidence"],
+            )
+        ),
         hide_index=True,
         width="stretch",
         key="model_sources",

@@ -12,8 +12,30 @@ from compare.costs import format_range
 from compare.costs.money import span
 
 
+def _sources_expander(ds, frame: pd.DataFrame, title: str, key: str, kind_labels: dict) -> None:
+    """Every source behind the lines of ``frame``, one row each, with who stands behind it."""
+    table = costs.sources_table(frame)
+    with st.expander(f"{title} ({table['source_url'].nunique()})"):
+        st.dataframe(
+            split_sources(table.assign(source_kind=table["source_kind"].map(kind_labels))),
+            hide_index=True,
+            width="stretch",
+            key=key,
+            column_config={
+                "item": "For",
+                "source_url": st.column_config.LinkColumn("Source"),
+                "citation": "Citation",
+                "publisher": "Publisher",
+                "source_kind": "Who stands behind it",
+                "as_of": "As of",
+                "evidence": "Evidence",
+            },
+        )
+
+
 def render() -> None:
     ds = page_dataset()
+    kind_labels = {k: v.label for k, v in ds.vocab.get("source_kinds", {}).items()}
     scenario = st.session_state["_scenario"]
     if ds.facilities.empty:
         st.info("No facilities loaded.")
@@ -39,8 +61,14 @@ def render() -> None:
     with st.container(horizontal=True):
         st.metric(
             "International accreditation",
-            "yes" if fac["has_international_accreditation"] else "none found",
+            "current"
+            if fac["international_accreditation_current"]
+            else "not shown current"
+            if fac["has_international_accreditation"]
+            else "none found",
             border=True,
+            help="Hospital accreditations only (e.g. JCI). 'Current' means a source from the last 36 months "
+            "shows it; otherwise it counts half in the ranking.",
         )
         st.metric(
             "Spine operations a year",
@@ -54,21 +82,29 @@ def render() -> None:
             border=True,
         )
 
+    if isinstance(fac["accreditation_note"], str):
+        st.caption(f"Accreditation: {plain(fac['accreditation_note'])}.")
+
     st.subheader("Every figure and its source")
     facts = ds.facts[ds.facts["facility_id"] == fid].copy()
     facts["age"] = facts.apply(
-        lambda r: "undated" if r["undated"] else ("stale (over 24 months)" if r["stale"] else "current"), axis=1
+        lambda r: (
+            "undated" if r["undated"] else (f"stale (over {ds.stale_after_months} months)" if r["stale"] else "current")
+        ),
+        axis=1,
     )
     st.dataframe(
-        split_sources(facts)[["field", "value", "evidence", "as_of", "age", "source_url", "citation"]].astype(
-            {"value": str}
-        ),
+        split_sources(facts.assign(source_kind=facts["source_kind"].map(kind_labels)))[
+            ["field", "value", "source_kind", "publisher", "evidence", "as_of", "age", "source_url", "citation"]
+        ].astype({"value": str}),
         hide_index=True,
         width="stretch",
         key="facility_facts",
         column_config={
             "field": "Figure",
             "value": "Value",
+            "source_kind": "Who stands behind it",
+            "publisher": "Publisher",
             "evidence": "Evidence",
             "as_of": "As of",
             "age": "Freshness",
@@ -132,11 +168,11 @@ def render() -> None:
     if fid not in current_ranking(ds, scenario).table.index:
         st.caption("This facility is filtered out of your current ranking; its costs are shown anyway.")
     st.dataframe(
-        costs.itemised(comp, currency),
+        costs.itemised(comp, currency).drop(columns="sources"),
         hide_index=True,
         width="stretch",
         key="facility_costs",
-        column_order=["label", "phase", "amount", "status", "how", "evidence", "as_of", "source_url"],
+        column_order=["label", "phase", "amount", "status", "how", "evidence", "as_of", "source_url", "n_sources"],
         column_config={
             "label": "Component",
             "phase": "Phase",
@@ -146,8 +182,10 @@ def render() -> None:
             "evidence": "Evidence",
             "as_of": "As of",
             "source_url": st.column_config.LinkColumn("Source", display_text="source"),
+            "n_sources": st.column_config.NumberColumn("Sources", help="How many sources stand behind the figure"),
         },
     )
+    _sources_expander(ds, comp, "Sources behind these costs", "facility_cost_sources", kind_labels)
     st.subheader("What can go wrong, and what it could cost")
     risk = frame.risk[frame.risk["facility_id"] == fid]
     t = frame.totals.loc[fid]
@@ -159,7 +197,7 @@ def render() -> None:
         "estimate from the literature, not a forecast for you."
     )
     st.dataframe(
-        risk.assign(
+        risk.drop(columns="sources").assign(
             chance=[
                 f"{span(100 * lo, 100 * hi, '.1f')} %" for lo, hi in zip(risk["p_low"], risk["p_high"], strict=True)
             ],
@@ -171,7 +209,7 @@ def render() -> None:
         hide_index=True,
         width="stretch",
         key="facility_risk",
-        column_order=["label", "chance", "treatment", "expected", "basis", "as_of", "source_url"],
+        column_order=["label", "chance", "treatment", "expected", "basis", "as_of"],
         column_config={
             "label": "Complication",
             "chance": "Chance",
@@ -179,9 +217,9 @@ def render() -> None:
             "expected": "Expected cost",
             "basis": "How it was worked out",
             "as_of": "As of",
-            "source_url": st.column_config.LinkColumn("Sources", display_text="source"),
         },
     )
+    _sources_expander(ds, risk, "Sources behind these risks", "facility_risk_sources", kind_labels)
     st.download_button(
         "Continuity-of-care pack (HTML, prints on A4 or Letter)",
         lambda: continuity.build_pack(ds, current_ranking(ds, scenario), fid).encode("utf-8"),

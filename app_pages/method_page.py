@@ -5,16 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages.state import page_dataset
-from app_pages.ui import DISCLAIMER, plain
+from app_pages.ui import plain
 from compare import costs, criteria
 from compare.costs.money import span
 
 METHOD = (
     f"""
-## How this tool works
-
-**{DISCLAIMER}**
-
 ### Whole-trip cost
 Every cost is a *range* (low–high) in your currency, converted with dated reference exchange rates
 (the rate and its date are shown next to the totals). The trip has 17 parts: consultation, imaging,
@@ -126,6 +122,20 @@ Each sample also draws every option's whole-trip cost within its low–high rang
 answer "how sure, given what we don't know about weights and prices". The sampling is seeded, so the
 same scenario gives the same figures.
 
+### Who stands behind each figure
+Every figure names its source, its date, its evidence level and who stands behind the source: the
+hospital itself, a facilitator that sells the trip, a marketplace paid for listings or leads, a
+registry or accreditor, a government, peer-reviewed literature, independent press, sponsored
+content or a patient. The kind caps the evidence's confidence (a marketplace or sponsored page
+counts at most 0.3, a facilitator 0.4, press 0.6); a price that repeats another source's figure is
+shown but counted once.
+
+**Accreditation** counts only when it certifies the whole hospital (JCI, ACHS International, a
+national hospital scheme; a certified spine centre counts as national). Medical-travel,
+person-centred-care, laboratory, nursing and quality-system certificates are listed but not scored.
+Each accreditation records when a source last showed it current; with no such evidence in the last
+36 months it counts half, and the facility page says so.
+
 ### What the data can and cannot tell you
 Most prices are facilitator marketing figures, not invoices, and many are years old. Spine volumes,
 outcomes and languages are published by few hospitals. Studies of patients who travelled for spine
@@ -178,8 +188,11 @@ def _sources(ds) -> str:
 
 
 def render() -> None:
+    ds = page_dataset()
+    st.markdown("## How this tool works")
+    st.markdown(f"**{ds.disclaimer}**")
     st.markdown(METHOD)
-    st.markdown(_sources(page_dataset()))
+    st.markdown(_sources(ds))
 
 
 render()

@@ -11,7 +11,7 @@ import compare
 from app_pages.state import field_options
 from app_pages.ui import plain
 from compare import costs, criteria, fields
-from compare.dataset import Dataset
+from compare.data import Dataset
 from compare.scenario import Scenario
 
 DEFAULTS = {k: int(v) if k.startswith(fields.WEIGHT_PREFIX) else v for k, v in fields.widget_state(Scenario()).items()}

@@ -12,7 +12,7 @@ import streamlit as st
 import compare
 from app_pages.ui import plain
 from compare import costs, engine, fields, uploads
-from compare.dataset import Dataset
+from compare.data import Dataset
 from compare.engine import Ranking
 from compare.scenario import Scenario, Trip
 

@@ -7,12 +7,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-from compare.dataset import Dataset
-
-DISCLAIMER = (
-    "Decision support, not medical advice. Figures come from public sources of varying age and "
-    "reliability; confirm every price, date and fact with the hospital and your own doctor."
-)
+from compare.data import Dataset
 
 
 def not_reported(value) -> str:
@@ -55,8 +50,18 @@ def footer(ds: Dataset) -> None:
     st.divider()
     if meta is not None:
         st.caption(
-            f"{DISCLAIMER}  \nData: {meta.title} · Licence: {meta.license} · Retrieved: {meta.retrieved} · "
+            f"{ds.disclaimer}  \nData: {meta.title} · Licence: {meta.license} · Retrieved: {meta.retrieved} · "
             f"{len(ds.facilities)} facilities · data version {ds.content_hash[:12]}"
         )
     else:
-        st.caption(DISCLAIMER)
+        st.caption(ds.disclaimer)
+
+
+def who_stands_behind(ds: Dataset, sources) -> str:
+    """The kinds of source behind a figure and how it became known, in words ("—" when none)."""
+    kinds, levels = ds.vocab.get("source_kinds", {}), ds.vocab["evidence_levels"]
+    words = [
+        f"{kinds[s.kind].label if s.kind in kinds else 'unknown kind'} ({levels[s.evidence].label.lower() if s.evidence in levels else s.evidence})"
+        for s in sources
+    ]
+    return "; ".join(dict.fromkeys(words)) or "—"

@@ -38,8 +38,11 @@ if str(ROOT) not in sys.path:
 
 import pandas as pd  # noqa: E402
 
-from compare import opendata  # noqa: E402
-from compare.dataset import DEFAULT_DATA_DIR, load_dataset  # noqa: E402
+from compare.data import (  # noqa: E402
+    DEFAULT_DATA_DIR,
+    load_dataset,
+    opendata,  # noqa: E402
+)
 
 ROUNDS = 5
 GENERATED = 1_000

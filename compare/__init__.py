@@ -8,7 +8,7 @@ A UI-free engine: nothing here imports Streamlit. Typical use::
 """
 
 from compare.criteria import CRITERIA, PRESETS, Criterion, Objective
-from compare.dataset import Dataset, load_dataset
+from compare.data import Dataset, load_dataset
 from compare.engine import Ranking, rank
 from compare.problems import DataError, Problem, Severity
 from compare.scenario import Filters, Method, MissingPolicy, Scenario, scenario_from_yaml

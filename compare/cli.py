@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import sys
 from pathlib import Path
 
 import pandas as pd
 
 from compare import costs, criteria, export, fields
-from compare.dataset import load_dataset
+from compare.data import load_dataset, summary
 from compare.engine import rank
 from compare.problems import DataError
 from compare.scenario import Scenario, scenario_from_yaml
@@ -32,6 +33,13 @@ def _parser() -> argparse.ArgumentParser:
     v = sub.add_parser("validate", help="check every data file; list all problems as file:line: field: message")
     v.add_argument("data_dir", nargs="?", default=None, help="data folder (default: the shipped data/)")
     v.add_argument("--quiet-warnings", action="store_true", help="print errors only")
+    v.add_argument(
+        "--summary",
+        action="store_true",
+        help="print coverage instead of problems: facilities, countries, facility prices, current "
+        "accreditations, facts by kind of source, undated share, each against its target",
+    )
+    v.add_argument("--format", choices=["text", "json"], default="text", help="with --summary: text or JSON")
 
     f = sub.add_parser("facilities", help="one flat row per facility, each figure with source, as-of and evidence")
     f.add_argument("--data", default=None, help="data folder")
@@ -107,6 +115,8 @@ def _load(data_dir):
 
 def cmd_validate(args) -> int:
     ds = _load(args.data_dir)
+    if args.summary:
+        return _summary(ds, args.format)
     shown = ds.errors if args.quiet_warnings else ds.problems
     for problem in shown:
         print(problem)
@@ -116,6 +126,27 @@ def cmd_validate(args) -> int:
         f"{len(ds.fx)} exchange rates: {len(ds.errors)} errors, {len(ds.warnings)} warnings",
         file=sys.stderr,
     )
+    return EXIT_ERRORS if ds.errors else EXIT_OK
+
+
+def _summary(ds, fmt: str) -> int:
+    """Coverage against its targets; exit 1 when the data has errors (targets only inform)."""
+    counts = summary.coverage(ds)
+    if fmt == "json":
+        rows = [
+            {"key": c.key, "label": c.label.strip(), "value": c.value, "of": c.of, "share": c.share,
+             "target": c.target, "met": c.met}
+            for c in counts
+        ]  # fmt: skip
+        sys.stdout.write(json.dumps({"counts": rows, "errors": len(ds.errors), "warnings": len(ds.warnings)}, indent=2))
+        sys.stdout.write("\n")
+    else:
+        width = max(len(c.label) for c in counts)
+        for c in counts:
+            print(f"{c.label:<{width}}  {c.text()}")
+        missed = summary.unmet(counts)
+        print(f"{len(counts) - len(missed)} of {len(counts)} lines meet their target or have none; "
+              f"{len(ds.errors)} errors, {len(ds.warnings)} warnings")  # fmt: skip
     return EXIT_ERRORS if ds.errors else EXIT_OK
 
 

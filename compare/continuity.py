@@ -13,7 +13,7 @@ import datetime as dt
 import html
 
 from compare.costs.money import span
-from compare.dataset import Dataset
+from compare.data import Dataset
 from compare.engine import Ranking
 
 WHEN = {

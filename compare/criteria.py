@@ -62,7 +62,9 @@ CRITERIA: tuple[Criterion, ...] = (
         Objective.MAX,
         "points",
         "2 points for an international hospital accreditation (e.g. JCI), 1 for a national "
-        "hospital or spine-centre accreditation; none found in the sources counts as 0.",
+        "hospital or spine-centre accreditation; each counts half when no source from the last "
+        "36 months shows it is still current. Medical-travel, person-centred-care, laboratory "
+        "and nursing certificates are shown but not scored; none found counts as 0.",
         6,
     ),
     Criterion(
@@ -114,7 +116,8 @@ CRITERIA: tuple[Criterion, ...] = (
         "Data confidence",
         Objective.MAX,
         "share",
-        "Half: the evidence level of the facility's facts, halved when stale or undated. "
+        "Half: the evidence level of the facility's facts, capped by who stands behind each "
+        "source (a marketplace or sponsored page counts at most 0.3), halved when stale or undated. "
         "Half: the share of cost components that are quoted, published or estimated rather "
         "than missing.",
         4,

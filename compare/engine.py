@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from compare import costs, criteria
-from compare.dataset import Dataset
+from compare.data import Dataset
 from compare.filters import apply_filters, explain_empty
 from compare.pareto import pareto_mask
 from compare.robustness import Acceptability, rank_top_counts
@@ -75,17 +75,25 @@ def _services(df: pd.DataFrame, languages: list[str]) -> pd.Series:
 
 def _confidence(ds: Dataset, ids: pd.Index, totals: pd.DataFrame) -> pd.Series:
     """Half the facts' evidence, half the whole-trip cost's completeness."""
-    levels = {k: v.confidence for k, v in ds.vocab["evidence_levels"].items()}
     facts = ds.facts
     if facts.empty:
         fact_part = pd.Series(0.0, index=ids)
     else:
-        weight = facts["evidence"].map(levels).astype(float) * np.where(
-            facts["stale"] | facts["undated"], STALE_FACTOR, 1.0
-        )
+        # Each figure's confidence is its evidence level's, capped by its kind of source.
+        weight = facts["confidence"].astype(float) * np.where(facts["stale"] | facts["undated"], STALE_FACTOR, 1.0)
         fact_part = weight.groupby(facts["facility_id"]).mean().reindex(ids).fillna(0.0)
     cost_part = totals["completeness"].reindex(ids).astype(float).fillna(0.0)
     return (0.5 * fact_part + 0.5 * cost_part).astype(float)
+
+
+def accreditation_points(df: pd.DataFrame) -> pd.Series:
+    """2 points for an international hospital accreditation, 1 for a national one; one with no
+    evidence of being current in the last 36 months counts half (the row's note says which)."""
+    intl = np.where(
+        df["international_accreditation_current"], 2.0, np.where(df["has_international_accreditation"], 1.0, 0.0)
+    )
+    national = np.where(df["national_accreditation_current"], 1.0, np.where(df["has_national_accreditation"], 0.5, 0.0))
+    return pd.Series(intl + national, index=df.index, dtype=float)
 
 
 def criteria_frame(
@@ -113,8 +121,7 @@ def criteria_frame(
     else:
         df["cost_low"], df["cost_high"] = df["total_low"], df["total_high"]
     df["cost"] = (df["cost_low"] + df["cost_high"]) / 2
-    # 2 points for an international hospital accreditation, 1 for a national one.
-    df["accreditation"] = 2.0 * df["has_international_accreditation"] + 1.0 * df["has_national_accreditation"]
+    df["accreditation"] = accreditation_points(df)
     df["volume"] = np.log10(1.0 + df["annual_spine_surgeries"].astype(float))
     df["technology"] = _technology(df, list(wanted), ds.vocab)
     df["outcomes"] = df["fusion_rate_pct"].astype(float)

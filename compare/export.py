@@ -11,14 +11,14 @@ import numpy as np
 import pandas as pd
 
 from compare import criteria
-from compare.dataset import Dataset
+from compare.data import Dataset
 from compare.engine import Ranking
 
 # A spreadsheet runs a cell as a formula when it starts with one of these
 # (OWASP "CSV injection"); tab, CR and LF can smuggle one past a naive check.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 
-BASE_COLUMNS = ["id", "name", "country", "country_name", "city", "district", "summary"]
+BASE_COLUMNS = ["id", "name", "country", "country_name", "city", "district", "summary", "accreditation_note"]
 
 
 def neutralize(value: Any) -> Any:
@@ -56,6 +56,7 @@ def facilities_table(ds: Dataset) -> pd.DataFrame:
     grouped = facts.groupby(["facility_id", "field"], sort=False).agg(
         value=("value", _join),
         source=("source_url", _join),
+        source_kind=("source_kind", _join),
         as_of=("as_of", _join),
         evidence=("evidence", _join),
     )
@@ -63,7 +64,13 @@ def facilities_table(ds: Dataset) -> pd.DataFrame:
     fields = list(dict.fromkeys(facts["field"]))
     columns = {}
     for f in fields:
-        for part, suffix in (("value", ""), ("source", "_source"), ("as_of", "_as_of"), ("evidence", "_evidence")):
+        for part, suffix in (
+            ("value", ""),
+            ("source", "_source"),
+            ("source_kind", "_source_kind"),
+            ("as_of", "_as_of"),
+            ("evidence", "_evidence"),
+        ):
             columns[f + suffix] = wide[(part, f)]
     flat = pd.DataFrame(columns, index=wide.index)
     return base.merge(flat, left_on="id", right_index=True, how="left")
@@ -121,9 +128,12 @@ def ranking_table(result: Ranking) -> pd.DataFrame:
             per_component[f"{cid}_{column}"] = sub[column].to_numpy()
     out = pd.concat([out, pd.DataFrame(per_component, index=out.index)], axis=1)
     price = comp[comp["component"] == "operation_package"].set_index("facility_id")
-    out["price_source"] = price["source_url"].reindex(out["facility_id"]).to_numpy()
+    sources = price["sources"].reindex(out["facility_id"])
+    for column, attr in (("price_source", "reference"), ("price_source_kind", "kind"), ("price_evidence", "evidence")):
+        out[column] = sources.map(
+            lambda ss, a=attr: _join(getattr(s, a) for s in ss) if isinstance(ss, tuple) else None
+        )
     out["price_as_of"] = price["as_of"].reindex(out["facility_id"]).to_numpy()
-    out["price_evidence"] = price["evidence"].reindex(out["facility_id"]).to_numpy()
     if "p_rank1" in t:
         out["p_rank1"] = t["p_rank1"]
         out["p_top3"] = t["p_top3"]

@@ -19,7 +19,7 @@ from typing import Any
 import pycountry
 
 from compare import criteria
-from compare.dataset import Dataset
+from compare.data import Dataset
 from compare.scenario import CostBasis, CostCriterion, LodgingTier, Method, MissingPolicy, Scenario, Seat
 
 

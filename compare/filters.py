@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from compare.dataset import months_old
+from compare.data import months_old
 from compare.scenario import Filters
 
 Rule = Callable[[pd.DataFrame], pd.Series]

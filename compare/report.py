@@ -15,15 +15,9 @@ import pandas as pd
 import plotly.io as pio
 
 from compare import charts, continuity, costs, criteria, export
-from compare.dataset import Dataset
+from compare.data import Dataset
 from compare.engine import Ranking, rank
 from compare.scenario import Filters, Scenario
-
-DISCLAIMER = (
-    "Decision support, not medical advice. The figures come from public sources of varying age and "
-    "reliability, mostly facilitator “from” prices and press reports. Confirm every price and fact with the "
-    "hospital, and discuss the operation and the follow-up at home with your own doctor."
-)
 
 CSS = """
 @page { size: auto; margin: 14mm 12mm; }
@@ -55,6 +49,14 @@ def _link(url: str | None) -> str:
     if not isinstance(url, str) or not url.startswith(("http://", "https://")):
         return _e(url or "not reported")
     return f'<a href="{_e(url)}" rel="noopener noreferrer">{_e(url)}</a>'
+
+
+def _who(ds: Dataset, kind: str | None, evidence: str) -> str:
+    """Who stands behind a source and how the figure became known, in words."""
+    kinds, levels = ds.vocab.get("source_kinds", {}), ds.vocab["evidence_levels"]
+    who = kinds[kind].label if kind in kinds else "source of unknown kind"
+    how = levels[evidence].label if evidence in levels else evidence
+    return f"{who}; {how.lower()}"
 
 
 def _percent(value: float) -> str:
@@ -180,7 +182,7 @@ def build_report(
         f"<title>{_e(title)}</title><style>{CSS}</style></head><body>",
         f"<h1>{_e(title)}</h1>",
         f"<p class='muted'>{'Prepared for ' + _e(client) + ' · ' if client else ''}Generated {when} · data version {_e(ds.content_hash[:12])}</p>",
-        f"<p class='disclaimer'><strong>Not medical advice.</strong> {_e(DISCLAIMER)}</p>",
+        f"<p class='disclaimer'><strong>Not medical advice.</strong> {_e(ds.disclaimer)}</p>",
         *(
             [
                 "<p class='disclaimer'><strong>Second opinion.</strong> "
@@ -275,15 +277,13 @@ def build_report(
             + ".</p>"
         )
         for _, c in costs.itemised(comp[comp["facility_id"] == fid], currency).iterrows():
-            src = c["source_url"] if isinstance(c["source_url"], str) else None
             date = c["as_of"] if isinstance(c["as_of"], str) else "undated"
             parts.append(
                 f"<tr><td>{_e(c['label'])}</td><td class='num'>{_e(c['amount'])}</td><td class='status-{_e(c['status'])}'>{_e(c['status'])}</td>"
-                f"<td>{_e(c['how'])}</td><td class='small'>{_e(c['evidence']) if src else ''} {_e(date) if src else ''}</td></tr>"
+                f"<td>{_e(c['how'])}</td><td class='small'>{_e(c['evidence']) if c['sources'] else ''} {_e(date) if c['sources'] else ''}</td></tr>"
             )
-            if src:
-                for url in src.split("; "):
-                    used_sources.setdefault(url, (str(c["evidence"]), date))
+            for src in c["sources"]:
+                used_sources.setdefault(src.reference, (_who(ds, src.kind, src.evidence), src.as_of or "undated"))
         parts.append("</tbody></table>")
         facts = ds.facts[ds.facts["facility_id"] == fid]
         parts.append("<table><thead><tr><th>Fact</th><th>Value</th><th>Evidence</th><th>As of</th></tr></thead><tbody>")
@@ -293,7 +293,7 @@ def build_report(
             parts.append(
                 f"<tr><td>{_e(f['field'].replace('_', ' '))}</td><td>{_e(f['value'])}</td><td>{_e(f['evidence'])}</td><td>{_e(date)}{flag}</td></tr>"
             )
-            used_sources.setdefault(str(f["source_url"]), (str(f["evidence"]), date))
+            used_sources.setdefault(str(f["source_url"]), (_who(ds, f["source_kind"], f["evidence"]), date))
         parts.append("</tbody></table></section>")
 
     if present:
@@ -306,11 +306,13 @@ def build_report(
             for part in continuity.sections(ds, result, present[0])
         ]
 
-    parts.append("<h2>Sources</h2><table><thead><tr><th>Source</th><th>Evidence</th><th>As of</th></tr></thead><tbody>")
+    parts.append(
+        "<h2>Sources</h2><table><thead><tr><th>Source</th><th>Who stands behind it; evidence</th><th>As of</th></tr></thead><tbody>"
+    )
     for url, (evidence, date) in sorted(used_sources.items()):
         parts.append(f"<tr><td>{_link(url)}</td><td>{_e(evidence)}</td><td>{_e(date)}</td></tr>")
     parts.append("</tbody></table>")
-    parts.append(f"<p class='small muted'>{_e(DISCLAIMER)}</p></body></html>")
+    parts.append(f"<p class='small muted'>{_e(ds.disclaimer)}</p></body></html>")
     return "\n".join(parts)
 
 

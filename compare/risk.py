@@ -15,7 +15,8 @@ import math
 import pandas as pd
 
 from compare.costs.money import fx_table, rate, span
-from compare.dataset import Dataset
+from compare.data import Dataset
+from compare.data.provenance import provenance_of
 from compare.scenario import Trip
 
 COLUMNS = [
@@ -30,14 +31,15 @@ COLUMNS = [
     "high",
     "status",
     "basis",
-    "source_url",
+    "sources",
     "as_of",
 ]
 
 
-def _cite(ds: Dataset, key: str) -> tuple[str | None, str | None]:
-    src = ds.risk.sources.get(key) if ds.risk else None
-    return (src.url or src.citation, src.as_of) if src else (None, None)
+def _cite(ds: Dataset, *keys: str) -> dict:
+    """The risk.yaml sources behind a figure, as a provenance (``sources``, newest ``as_of``)."""
+    found = [ds.risk.sources[k] for k in keys if ds.risk and k in ds.risk.sources]
+    return provenance_of([{"sources": (src,)} for src in found])
 
 
 def complication_costs(ds: Dataset, trip: Trip, origin_country: str) -> pd.DataFrame:
@@ -60,9 +62,7 @@ def complication_costs(ds: Dataset, trip: Trip, origin_country: str) -> pd.DataF
                 ((w, by_country[k]) for w, k in (("at home", origin_country), ("abroad", country)) if k in by_country),
                 (None, []),
             )
-            cited = [_cite(ds, key) for key in dict.fromkeys(k for k in (p.source, p.high_source) if k)]
-            p_url = "; ".join(u for u, _ in cited if u) or None
-            p_as_of = max((d for _, d in cited if isinstance(d, str)), default=None)
+            cited = _cite(ds, *(k for k in (p.source, p.high_source) if k))
             probability = f"{c.label.lower()}: {span(100 * p.low, 100 * p.high, '.1f')} % ({which}"
             probability += f"; {p.note})" if p.note else ")"
             row = {"facility_id": fid, "complication": c.id, "label": c.label, "p_low": p.low, "p_high": p.high}
@@ -74,15 +74,12 @@ def complication_costs(ds: Dataset, trip: Trip, origin_country: str) -> pd.DataF
                         "status": "unknown",
                         "basis": f"{probability}; no source gives the cost of treating it in {origin_country} "
                         f"or {country}",
-                        "source_url": p_url,
-                        "as_of": p_as_of,
+                        **cited,
                     }
                 )
                 continue
             lo = min(t.low * to_display / fx[t.currency] for t in costs)
             hi = max(t.high * to_display / fx[t.currency] for t in costs)
-            cites = [_cite(ds, t.source) for t in costs]
-            dates = [d for d in [p_as_of, *(d for _, d in cites)] if isinstance(d, str)]
             rows.append(
                 {
                     **row,
@@ -93,8 +90,7 @@ def complication_costs(ds: Dataset, trip: Trip, origin_country: str) -> pd.DataF
                     "status": "estimated",
                     "basis": f"{probability} × cost of treating it {where} ({costs[0].country}) "
                     f"{span(lo, hi)} {trip.currency}",
-                    "source_url": "; ".join(dict.fromkeys(u for u in [p_url, *(u for u, _ in cites)] if u)),
-                    "as_of": max(dates) if dates else None,
+                    **provenance_of([cited, _cite(ds, *(t.source for t in costs))]),
                 }
             )
     return pd.DataFrame(rows, columns=COLUMNS)

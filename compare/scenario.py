@@ -18,8 +18,8 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from compare import safeyaml
 from compare.criteria import DEFAULT_WEIGHTS, IDS
+from compare.data import safeyaml
 from compare.problems import DataError, Problem
 
 SCENARIO_VERSION = 2

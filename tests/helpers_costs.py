@@ -55,9 +55,13 @@ from compare.costs import Status
 SHIPPED = Path(__file__).resolve().parents[1] / "data"
 SRC = "https://example.org/test-fixture"
 NAN = math.nan
+# Who stands behind a synthetic unit cost, by its evidence level.
+KINDS = {"registry": "registry", "official": "government", "computed_estimate": "project"}
 
-PRICE_COLUMNS = "id,country,facility_id,procedure,use,price_low,price_high,currency,includes,excludes,description,source_url,as_of,evidence"
-COST_COLUMNS = "id,country,component,tier,per,low,high,currency,description,method,source_url,as_of,evidence"
+PRICE_COLUMNS = "id,country,facility_id,procedure,use,price_low,price_high,currency,includes,excludes,description,source_url,as_of,evidence,source_kind"
+COST_COLUMNS = (
+    "id,country,component,tier,per,low,high,currency,description,method,source_url,as_of,evidence,source_kind"
+)
 
 PRICES = [
     ("th-country-a", "TH", "", "lumbar_fusion", "estimate", 8000, 10000, "USD", "", ""),
@@ -107,8 +111,8 @@ VISAS = [
 
 CLINICAL = """\
 sources:
-  s1: {url: https://example.org/clinical-1, as_of: 2024, evidence: literature}
-  s2: {url: https://example.org/clinical-2, as_of: 2024, evidence: official}
+  s1: {url: https://example.org/clinical-1, as_of: 2024, kind: literature, evidence: literature}
+  s2: {url: https://example.org/clinical-2, as_of: 2024, kind: government, evidence: official}
 hospital_nights:
   open: {low: 3, high: 7, source: s1}
   mis: {low: 1, high: 5, source: s1}
@@ -124,12 +128,12 @@ variant_costs:
 
 TRAVEL = """\
 sources:
-  pd: {url: https://example.org/per-diem, as_of: 2026-04-01, evidence: official}
-  pi: {url: https://example.org/passports, as_of: 2025-01-12, evidence: registry}
-  m49: {url: https://example.org/m49, as_of: 2021, evidence: official}
-  fare-low: {url: https://example.org/fare-low, as_of: 2013, evidence: press}
-  fare-high: {url: https://example.org/fare-high, as_of: 2018, evidence: press}
-  seats: {url: https://example.org/seats, as_of: 2017, evidence: press}
+  pd: {url: https://example.org/per-diem, as_of: 2026-04-01, kind: government, evidence: official}
+  pi: {url: https://example.org/passports, as_of: 2025-01-12, kind: registry, evidence: registry}
+  m49: {url: https://example.org/m49, as_of: 2021, kind: government, evidence: official}
+  fare-low: {url: https://example.org/fare-low, as_of: 2013, kind: press, evidence: press}
+  fare-high: {url: https://example.org/fare-high, as_of: 2018, kind: press, evidence: press}
+  seats: {url: https://example.org/seats, as_of: 2017, kind: press, evidence: press}
 per_diem: {file: open_data/per_diem.csv, source: pd}
 visas: {file: open_data/visas.csv, source: pi}
 haul: {long_from_hours: 6, source: fare-high}
@@ -152,10 +156,10 @@ regions:
 
 RISK = """\
 sources:
-  r1: {url: https://example.org/risk-home, as_of: 2022, evidence: literature}
-  r2: {url: https://example.org/risk-abroad, as_of: 2021, evidence: literature}
-  c1: {url: https://example.org/cost-gb, as_of: 2023, evidence: official}
-  c2: {url: https://example.org/cost-th, as_of: 2020, evidence: press}
+  r1: {url: https://example.org/risk-home, as_of: 2022, kind: literature, evidence: literature}
+  r2: {url: https://example.org/risk-abroad, as_of: 2021, kind: literature, evidence: literature}
+  c1: {url: https://example.org/cost-gb, as_of: 2023, kind: government, evidence: official}
+  c2: {url: https://example.org/cost-th, as_of: 2020, kind: press, evidence: press}
 complications:
   - id: ssi
     label: Surgical-site infection
@@ -200,33 +204,33 @@ def make_data(root: Path, prices=PRICES, costs=COSTS, facilities=FACILITIES, rou
             f"id: {fid}\nname: Test hospital {fid}\ncountry: {country}\ncity: {city}\n"
             "summary: Synthetic facility for tests.\n"
             f"location: {{lat: {lat}, lon: {lon}, airport: {airport}, source: s}}\n"
-            f"sources:\n  s: {{url: {SRC}, as_of: 2025-06, evidence: registry}}\n",
+            f"sources:\n  s: {{url: {SRC}, as_of: 2025-06, kind: registry, evidence: registry}}\n",
             encoding="utf-8",
         )
     _write_csv(
         root / "prices" / "procedure_prices.csv",
         PRICE_COLUMNS,
-        [[*p, "test figure", SRC, "2025-06", "facility_published"] for p in prices],
+        [[*p, "test figure", SRC, "2025-06", "facility_published", "hospital"] for p in prices],
     )
     _write_csv(
         root / "prices" / "destination_costs.csv",
         COST_COLUMNS,
-        [[*c[:8], "test figure", c[8], SRC, "2025-06", c[9]] for c in costs],
+        [[*c[:8], "test figure", c[8], SRC, "2025-06", c[9], KINDS[c[9]]] for c in costs],
     )
     _write_csv(
         root / "fx_rates.csv",
-        "currency,units_per_usd,as_of,source,evidence",
-        [[k, v, "2026-04-13", "test", "official"] for k, v in FX.items()],
+        "currency,units_per_usd,as_of,source,evidence,source_kind",
+        [[k, v, "2026-04-13", "test", "official", "government"] for k, v in FX.items()],
     )
     _write_csv(
         root / "origins.csv",
-        "id,city,country,lat,lon,airport,currency,source",
-        [["london", "London", "GB", *LONDON, "LHR", "GBP", "test"]],
+        "id,city,country,lat,lon,airport,currency,source,source_kind",
+        [["london", "London", "GB", *LONDON, "LHR", "GBP", "test", "registry"]],
     )
     _write_csv(
         root / "routes.csv",
-        "origin_airport,dest_airport,great_circle_km,nonstop_2014,method,source",
-        routes if routes is not None else [["LHR", "BKK", 9540, "yes", "test", "test"]],
+        "origin_airport,dest_airport,great_circle_km,nonstop_2014,method,source,source_kind",
+        routes if routes is not None else [["LHR", "BKK", 9540, "yes", "test", "test", "project"]],
     )
     _write_csv(
         root / "open_data" / "per_diem.csv",

@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import compare
+
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGES = [
     "app_pages/compare_page.py",
@@ -139,7 +141,13 @@ def test_url_query_parameters_initialise_the_widgets_and_ranking():
 def test_the_trip_widgets_change_what_the_table_shows():
     at = fresh(origin="London (GB)", currency="GBP")
     table = ranking(at)
-    assert table["completeness"].between(0, 1).all() and table["completeness"].median() >= 0.9
+    assert table["completeness"].between(0, 1).all()
+    # Options whose country has a published operation price are mostly documented; the others lean
+    # on filled estimates, and the table says so.
+    ds = compare.load_dataset()
+    priced = set(ds.prices.loc[ds.prices["use"] == "estimate", "country"])
+    in_priced = table.index.to_series().map(lambda fid: ds.facilities.loc[fid, "country"] in priced)
+    assert table.loc[in_priced, "completeness"].median() >= 0.9 > table.loc[~in_priced, "completeness"].median()
     assert table["visa_shown"].str.len().gt(0).all() and table["stay"].str.contains("long").any()
     cheapest = next(m for m in at.metric if m.label == "Cheapest whole trip").value
     # A Nigerian passport needs visas where a British one does not.
@@ -212,7 +220,11 @@ def test_the_facility_page_prices_the_risk_and_offers_the_pack():
     assert not at.exception
     risk = frame_with(at, "label", "chance", "treatment")
     assert set(risk["label"]) == {"Surgical-site infection", "Reoperation within two years", "Non-union"}
-    assert risk["source_url"].str.startswith("http").all()
+    # Every complication names its sources, one row each, with who stands behind them.
+    sources = frame_with(at, "item", "source_url", "source_kind", last=True)
+    assert set(sources["item"]) == set(risk["label"])
+    assert sources["source_url"].str.startswith("http").all()
+    assert "Peer-reviewed literature" in set(sources["source_kind"])
     assert any(b.label.startswith("Continuity-of-care pack") for b in at.download_button)
 
 
@@ -246,9 +258,10 @@ sources:
   own-quote:
     url: https://example.org/quote
     as_of: 2026-06-01
+    kind: facilitator
     evidence: facilitator_quote
 accreditations:
-  - {body: jci, since: 2020, source: own-quote}
+  - {body: jci, since: 2020, verified_as_of: 2026-06-01, source: own-quote}
 techniques:
   - {id: mis_tlif, source: own-quote}
 """
@@ -305,6 +318,12 @@ def test_facility_page_lists_sources_and_not_reported_fields():
     facts = frame_with(at, "field", "value", "source_url")
     assert facts["source_url"].str.startswith("http").all()
     assert {"accreditation", "international_office"} <= set(facts["field"])
+    # Who stands behind each figure is shown next to it, in words from the vocabulary.
+    assert {"The hospital", "Registry or accreditor"} <= set(facts["source_kind"])
+    # The operation price's sources are listed one per row, none joined into one cell.
+    cost_sources = frame_with(at, "item", "source_url", "source_kind")
+    assert not cost_sources["source_url"].str.contains("; ").any()
+    assert "Operation (published price)" in set(cost_sources["item"])
     costs = frame_with(at, "label", "status", "how")
     assert "unknown" in set(costs["status"])
     assert any("Not reported by any source" in c.value for c in at.caption)

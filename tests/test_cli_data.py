@@ -26,7 +26,7 @@ city: Pune
 summary: A made-up record used only by the tests.
 location: {{lat: 18.5, lon: 73.8, airport: PNQ, source: site}}
 sources:
-  site: {{url: "https://example.org/cli", as_of: {RECENT}, evidence: press}}
+  site: {{url: "https://example.org/cli", as_of: {RECENT}, kind: press, evidence: press}}
 techniques:
   - {{id: mis_tlif, source: site}}
 """
@@ -68,13 +68,13 @@ def test_validate_lists_every_problem_in_one_run_and_exits_1(tmp_path):
     text = prices.read_text(encoding="utf-8")
     price_line = text.count("\n") + 1
     prices.write_text(
-        text + f"zz-cli,IN,,lumbar_fusion,estimate,-5,10,USD,,,x,https://example.org/p,{RECENT},press\n",
+        text + f"zz-cli,IN,,lumbar_fusion,estimate,-5,10,USD,,,x,https://example.org/p,Daily,press,{RECENT},press,\n",
         encoding="utf-8",
     )
     origins = root / "origins.csv"
     text = origins.read_text(encoding="utf-8")
     origin_line = text.count("\n") + 1
-    origins.write_text(text + "zz-cli,NA,IN,18.5,73.8,PNQ,INR,test\n", encoding="utf-8")
+    origins.write_text(text + "zz-cli,NA,IN,18.5,73.8,PNQ,INR,test,registry\n", encoding="utf-8")
 
     result = run("validate", str(root))
     assert result.returncode == 1, result.stdout + result.stderr

@@ -13,7 +13,7 @@ import pytest
 from helpers_costs import LONDON, NAN, check, haversine, make_data
 
 from compare.costs import PACKAGE, VARIANT, Status, cost_frame
-from compare.dataset import load_dataset
+from compare.data import load_dataset
 from compare.scenario import Trip
 
 OPERATION = ["surgeon", "anaesthesia", "theatre", "hospital_stay"]
@@ -67,8 +67,11 @@ def test_country_ranges_for_a_patient_alone_in_usd(ds):
     check(comp, "th-beta", "flights", *economy(D_BETA), Status.ESTIMATED)
     for c in ("physiotherapy", "consultation", "labs", "follow_up", "brace"):
         check(comp, "th-beta", c, NAN, NAN, Status.UNKNOWN)
-    assert (th_beta := comp.loc["th-beta"])["source_url"].notna().sum() >= 8
-    assert th_beta.loc["flights", "source_url"] == "https://example.org/fare-low; https://example.org/fare-high"
+    assert (th_beta := comp.loc["th-beta"])["sources"].map(len).gt(0).sum() >= 8
+    # Each source is its own record (address, who stands behind it, date), never a joined string.
+    fares = th_beta.loc["flights", "sources"]
+    assert [s.url for s in fares] == ["https://example.org/fare-low", "https://example.org/fare-high"]
+    assert [s.kind for s in fares] == ["press", "press"] and th_beta.loc["flights", "as_of"] == "2018"
 
 
 def test_facility_quote_wins_and_its_includes_are_not_added_again(ds):

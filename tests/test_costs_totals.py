@@ -8,7 +8,7 @@ import pytest
 from helpers_costs import LONDON, haversine, make_data
 
 from compare.costs import PACKAGE, cost_frame, home_baseline
-from compare.dataset import load_dataset
+from compare.data import load_dataset
 from compare.scenario import Trip
 
 D_BETA = haversine(LONDON, (18.79, 98.98))

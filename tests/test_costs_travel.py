@@ -11,7 +11,7 @@ from helpers_costs import LONDON, haversine, make_data
 
 from compare.costs import cost_frame, distances, flight_hours, haversine_km, origin_row
 from compare.costs.travel import fare_usd
-from compare.dataset import load_dataset
+from compare.data import load_dataset
 from compare.scenario import Seat, Trip
 
 
@@ -47,7 +47,10 @@ def test_distances_prefer_routes_then_city_centres(ds):
 
 
 def test_a_repeated_route_row_does_not_break_the_distances(tmp_path):
-    root = make_data(tmp_path / "d", routes=[["LHR", "BKK", 9540, "yes", "t", "t"], ["LHR", "BKK", 9999, "", "t", "t"]])
+    root = make_data(
+        tmp_path / "d",
+        routes=[["LHR", "BKK", 9540, "yes", "t", "t", "project"], ["LHR", "BKK", 9999, "", "t", "t", "project"]],
+    )
     data = load_dataset(root, use_cache=False)
     assert distances(data, origin_row(data, "london")).loc["th-alpha", "distance_km"] == 9540
 

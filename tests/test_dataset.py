@@ -15,10 +15,11 @@ import shutil
 import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
-from compare import dataset as dsm
-from compare.dataset import content_hash, load_dataset
+from compare.data import content_hash, load_dataset
+from compare.data import load as dsm
 from compare.problems import Problem
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,9 +49,10 @@ sources:
   site:
     url: https://example.org/spine
     as_of: {RECENT}
+    kind: hospital
     evidence: facility_published
 accreditations:
-  - {{body: jci, since: 2015, source: site}}
+  - {{body: jci, since: 2015, verified_as_of: "2026-01", source: site}}
 recognitions: []
 spine_programme:
   dedicated_spine_hospital: {{value: false, source: site}}
@@ -68,10 +70,10 @@ outcomes:
 
 PRICE_ROW = (
     f"zz-test-price,IN,{FID},lumbar_fusion,estimate,5000,6000,USD,,,Test figure,"
-    f"https://example.org/price,{RECENT},facility_published"
+    f"https://example.org/price,Test Spine Hospital,hospital,{RECENT},facility_published,"
 )
-COST_ROW = f"zz-test-cost,IN,lodging,mid,night,40,60,USD,Test lodging,,https://example.org/hotel,{RECENT},press"
-ORIGIN_ROW = "zz-test-origin,Pune,IN,18.5,73.8,PNQ,INR,test coordinates"
+COST_ROW = f"zz-test-cost,IN,lodging,mid,night,40,60,USD,Test lodging,,https://example.org/hotel,Test Daily,press,{RECENT},press"
+ORIGIN_ROW = "zz-test-origin,Pune,IN,18.5,73.8,PNQ,INR,test coordinates,registry"
 
 
 # ---- helpers ------------------------------------------------------------------------
@@ -197,34 +199,40 @@ FACILITY_BREAKS = {
     "as_of in the future": (
         f"as_of: {RECENT}",
         f"as_of: {TODAY.year + 1}-01",
-        "as_of:",
+        "    as_of:",
         "sources.site.as_of",
         ["future"],
     ),
     "as_of tomorrow": (
         f"as_of: {RECENT}",
         f"as_of: '{(TODAY + dt.timedelta(days=1)).isoformat()}'",
-        "as_of:",
+        "    as_of:",
         "sources.site.as_of",
         ["future"],
     ),
     "unquoted YAML date tomorrow": (
         f"as_of: {RECENT}",
         f"as_of: {(TODAY + dt.timedelta(days=1)).isoformat()}",
-        "as_of:",
+        "    as_of:",
         "sources.site.as_of",
         ["future"],
     ),
-    "impossible YAML date": (f"as_of: {RECENT}", "as_of: 2021-02-30", "as_of:", "sources.site.as_of", ["2021-02-30"]),
-    "impossible quoted date": (
+    "impossible YAML date": (
         f"as_of: {RECENT}",
-        "as_of: '2021-02-30'",
-        "as_of:",
+        "as_of: 2021-02-30",
+        "    as_of:",
         "sources.site.as_of",
         ["2021-02-30"],
     ),
-    "month 13": (f"as_of: {RECENT}", "as_of: 2021-13", "as_of:", "sources.site.as_of", ["2021-13"]),
-    "garbage date": (f"as_of: {RECENT}", "as_of: last spring", "as_of:", "sources.site.as_of", ["last spring"]),
+    "impossible quoted date": (
+        f"as_of: {RECENT}",
+        "as_of: '2021-02-30'",
+        "    as_of:",
+        "sources.site.as_of",
+        ["2021-02-30"],
+    ),
+    "month 13": (f"as_of: {RECENT}", "as_of: 2021-13", "    as_of:", "sources.site.as_of", ["2021-13"]),
+    "garbage date": (f"as_of: {RECENT}", "as_of: last spring", "    as_of:", "sources.site.as_of", ["last spring"]),
     "name NA": ("name: Test Spine Hospital", "name: NA", "name:", "name", ["NA"]),
     "name N/A": ("name: Test Spine Hospital", "name: N/A", "name:", "name", ["N/A"]),
     "name 'null' as text": ("name: Test Spine Hospital", "name: 'null'", "name:", "name", ["null"]),
@@ -246,7 +254,28 @@ FACILITY_BREAKS = {
     "string where bool": ("value: true, source", "value: maybe, source", "maybe", "international_office.value", []),
     "text where number": ("lat: 18.5", "lat: north", "lat: north", "location.lat", []),
     "latitude out of range": ("lat: 18.5", "lat: 118.5", "lat: 118.5", "location.lat", ["90"]),
-    "text where list": ("  - {body: jci, since: 2015, source: site}\n", "", "accreditations:", "accreditations", []),
+    "text where list": (
+        '  - {body: jci, since: 2015, verified_as_of: "2026-01", source: site}\n',
+        "",
+        "accreditations:",
+        "accreditations",
+        [],
+    ),
+    "accreditation without verified_as_of": (
+        'verified_as_of: "2026-01", ',
+        "",
+        "body: jci",
+        "accreditations.0.verified_as_of",
+        ["required"],
+    ),
+    "accreditation verified in the future": (
+        'verified_as_of: "2026-01"',
+        f"verified_as_of: {TODAY.year + 1}-01",
+        "body: jci",
+        "accreditations.0.verified_as_of",
+        ["future"],
+    ),
+    "unknown source kind": ("kind: hospital", "kind: gossip", "kind: gossip", "sources.site.kind", ["gossip"]),
     "lower-case airport": ("airport: PNQ", "airport: pnq", "airport: pnq", "location.airport", []),
     "infinite outcome": ("value: 95,", "value: .inf,", ".inf", "outcomes.0.value", ["finite"]),
     "NaN outcome": ("value: 95,", "value: .nan,", ".nan", "outcomes.0.value", ["finite"]),
@@ -369,11 +398,51 @@ def test_stale_source_is_a_warning_and_the_facility_still_loads(tmp_path, base):
     assert len(ds.facilities) == len(base.facilities)
     assert len(ds.errors) == len(base.errors)
     assert_only(
-        new_problems(ds, base), FAC, line_of(text, "as_of:"), "sources.site.as_of", "stale", "2001-05", error=False
+        new_problems(ds, base), FAC, line_of(text, "    as_of:"), "sources.site.as_of", "stale", "2001-05", error=False
     )
     facts = ds.facts[ds.facts["facility_id"] == FID]
     assert len(facts) > 0 and facts["stale"].all()
     assert not base.facts[base.facts["facility_id"] == FID]["stale"].any()
+
+
+def test_an_accreditation_is_current_only_with_evidence_from_the_last_36_months(tmp_path, base):
+    row = base.facilities.loc[FID]
+    assert row["has_international_accreditation"] and row["international_accreditation_current"]
+    assert pd.isna(row["accreditation_note"])
+    old = f"{TODAY.year - 4}-01"
+    for verified in (old, "null"):
+        text = replace_once(FACILITY, 'verified_as_of: "2026-01"', f"verified_as_of: {verified}")
+        ds = load_dataset(make_data(tmp_path / verified, text), use_cache=False)
+        row = ds.facilities.loc[FID]
+        assert row["has_international_accreditation"] and not row["international_accreditation_current"]
+        seen = f"last evidence {old}" if verified == old else "no dated evidence"
+        assert seen in row["accreditation_note"] and "counts half" in row["accreditation_note"]
+
+
+def test_only_hospital_accreditations_count_as_international(tmp_path, base):
+    for body in ("planetree", "gha", "cap"):
+        text = replace_once(FACILITY, "body: jci", f"body: {body}")
+        ds = load_dataset(make_data(tmp_path / body, text), use_cache=False)
+        row = ds.facilities.loc[FID]
+        assert row["accreditations"] == [body]
+        assert not row["has_international_accreditation"] and not row["has_national_accreditation"]
+
+
+def test_every_source_a_facility_lists_reaches_the_fact_table(tmp_path, base):
+    """A source only the summary was written from is listed too (it used to be lost)."""
+    text = FACILITY.replace(
+        "accreditations:",
+        '  press:\n    url: https://example.org/news\n    kind: press\n    as_of: "2025"\n'
+        "    evidence: press\naccreditations:",
+    )
+    ds = load_dataset(make_data(tmp_path, text), use_cache=False)
+    facts = ds.facts[ds.facts["facility_id"] == FID]
+    summary = facts[facts["field"] == "background"]
+    assert list(summary["source_url"]) == ["https://example.org/news"]
+    assert list(summary["source_kind"]) == ["press"]
+    assert set(ds.facts["source_url"]) >= {
+        s.reference for r in ds.facility_records.values() for s in r.sources.values()
+    }
 
 
 def test_undated_source_is_neither_error_nor_stale(tmp_path, base):
@@ -528,7 +597,7 @@ def test_placeholder_city_in_origins(tmp_path, base, name):
 
 def test_computed_destination_cost_needs_a_method(tmp_path, base):
     root = make_data(tmp_path)
-    (line,) = append_rows(root, COSTS, COST_ROW.replace(",press", ",computed_estimate"))
+    (line,) = append_rows(root, COSTS, COST_ROW.removesuffix(",press") + ",computed_estimate")
     ds = load_dataset(root, use_cache=False)
     assert len(ds.destination_costs) == len(base.destination_costs)
     assert_only(new_problems(ds, base), COSTS, line, "(record)", "method")

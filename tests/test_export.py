@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from compare import export
-from compare.dataset import load_dataset
+from compare.data import load_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -31,7 +31,7 @@ district: '@SUM(A1:A9)'
 summary: '-2+3 is what this made-up summary starts with'
 location: {{lat: 18.5, lon: 73.8, airport: PNQ, source: site}}
 sources:
-  site: {{url: "https://example.org/evil", as_of: {RECENT}, evidence: press}}
+  site: {{url: "https://example.org/evil", as_of: {RECENT}, kind: press, evidence: press}}
 recognitions:
   - {{name: '=1+1 award', year: 2024, source: site}}
 """

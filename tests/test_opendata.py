@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from compare import opendata
+from compare.data import opendata
 
 ROOT = Path(__file__).resolve().parents[1]
 PER_DIEM = "data/open_data/us_state_dept_foreign_per_diem_2026-04.csv"

@@ -13,7 +13,7 @@ from helpers_costs import make_data
 
 from compare import rank
 from compare.costs import cost_frame
-from compare.dataset import load_dataset
+from compare.data import load_dataset
 from compare.scenario import Scenario, Trip, with_changes
 
 

@@ -1,6 +1,6 @@
 """File-level faults: malformed or hostile YAML and CSV never crash the loader.
 
-Each case is checked twice: directly against ``compare.safeyaml`` / the CSV reader, and
+Each case is checked twice: directly against ``compare.data.safeyaml`` / the CSV reader, and
 through ``load_dataset`` on a copy of the shipped data where only the broken file's
 record is lost. The nesting bombs also run in a child process, because a C-level stack
 overflow would kill the test runner itself rather than fail a test.
@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from compare import safeyaml
-from compare.dataset import MAX_CSV_BYTES, load_dataset, read_csv_rows, read_csv_text
+from compare.data import load_dataset, safeyaml
+from compare.data.read import MAX_CSV_BYTES, read_csv_rows, read_csv_text
 from compare.problems import DataError, Problem
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,13 +39,13 @@ district: Kothrud
 summary: A made-up record used only by the tests.
 location: {{lat: 18.5, lon: 73.8, airport: PNQ, source: site}}
 sources:
-  site: {{url: "https://example.org/spine", as_of: {RECENT}, evidence: facility_published}}
+  site: {{url: "https://example.org/spine", as_of: {RECENT}, kind: hospital, evidence: facility_published}}
 techniques:
   - {{id: mis_tlif, source: site}}
 """
 PRICE_ROW = (
     f"zz-yaml-price,IN,{FID},lumbar_fusion,estimate,5000,6000,USD,,,Test figure,"
-    f"https://example.org/price,{RECENT},facility_published"
+    f"https://example.org/price,Test Hospital,hospital,{RECENT},facility_published,"
 )
 
 # Nesting bombs: each is far deeper than any real file and well under the size limit.
@@ -287,8 +287,8 @@ def test_deep_nesting_does_not_crash_a_fresh_process(tmp_path):
     script = textwrap.dedent(
         """
         import sys
-        from compare import safeyaml
-        from compare.dataset import load_dataset
+        from compare.data import safeyaml
+        from compare.data import load_dataset
         from compare.problems import DataError
         for path in sys.argv[2:]:
             try:
@@ -375,7 +375,7 @@ def append(root: Path, *rows: str) -> list[int]:
 
 CSV_BREAKS = {
     "extra cells": PRICE_ROW + ",surprise",
-    "fewer cells": PRICE_ROW.rsplit(",", 3)[0],
+    "fewer cells": PRICE_ROW.rsplit(",", 3)[0],  # three cells short
     "stray quote after a quoted field": PRICE_ROW.replace("Test figure", '"Test" figure'),
 }
 

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
-from compare import schema
+from compare.data import schema
 
 TODAY = dt.date.today()
 
@@ -172,15 +172,18 @@ def test_language_codes_must_be_iso_639_1():
         schema.Languages(value=["en", "english"], source="s")
 
 
-def test_source_needs_url_or_citation_and_a_date_field():
-    schema.Source(url="https://example.org", as_of=None, evidence="press")
-    schema.Source(citation="Smith 2020, Spine 45:1", as_of="2020", evidence="literature")
+def test_source_needs_url_or_citation_a_date_field_and_who_stands_behind_it():
+    schema.Source(url="https://example.org", kind="press", as_of=None, evidence="press")
+    schema.Source(citation="Smith 2020, Spine 45:1", kind="literature", as_of="2020", evidence="literature")
     with pytest.raises(ValidationError):
-        schema.Source(as_of="2020", evidence="press")
+        schema.Source(kind="press", as_of="2020", evidence="press")
     with pytest.raises(ValidationError):
-        schema.Source(url="https://example.org", evidence="press")  # as_of must be stated, even as null
+        schema.Source(url="https://example.org", kind="press", evidence="press")  # as_of stated, even as null
     with pytest.raises(ValidationError):
-        schema.Source(url="ftp://example.org", as_of=None, evidence="press")
+        schema.Source(url="ftp://example.org", kind="press", as_of=None, evidence="press")
+    with pytest.raises(ValidationError) as info:
+        schema.Source(url="https://example.org", as_of=None, evidence="press")  # who stands behind it
+    assert "kind" in str(info.value)
 
 
 def test_models_refuse_unknown_fields():
@@ -197,11 +200,15 @@ def test_counts_are_strict_integers():
 
 
 def test_vocabulary_checks_use_the_context():
-    vocab = {"evidence_levels": {"press": object()}}
-    schema.Source.model_validate({"url": "https://e.org", "as_of": None, "evidence": "press"}, context=vocab)
+    vocab = {"evidence_levels": {"press": object()}, "source_kinds": {"press": object()}}
+    ok = {"url": "https://e.org", "kind": "press", "as_of": None, "evidence": "press"}
+    schema.Source.model_validate(ok, context=vocab)
     with pytest.raises(ValidationError) as info:
-        schema.Source.model_validate({"url": "https://e.org", "as_of": None, "evidence": "rumour"}, context=vocab)
+        schema.Source.model_validate({**ok, "evidence": "rumour"}, context=vocab)
     assert "rumour" in str(info.value)
+    with pytest.raises(ValidationError) as info:
+        schema.Source.model_validate({**ok, "kind": "gossip"}, context=vocab)
+    assert "gossip" in str(info.value) and "source_kinds" in str(info.value)
 
 
 def test_computed_hospital_nights_need_a_method():

@@ -138,7 +138,12 @@ def test_every_facility_has_a_whole_trip_total_from_every_origin(shipped, trip_c
     assert set(totals.index) == set(shipped.facilities.index)
     assert totals["comparable_low"].notna().all() and totals["comparable_high"].notna().all()
     assert (totals["comparable_low"] <= totals["comparable_high"]).all()
-    assert totals["completeness"].median() >= 0.9, totals["completeness"].describe()
+    # Where the country has a published operation price the trip is mostly documented; where it
+    # has none (most places added in November 2026) the operation is a labelled fill, never full.
+    priced = set(shipped.prices.loc[shipped.prices["use"] == "estimate", "country"])
+    in_priced = shipped.facilities["country"].isin(priced).reindex(totals.index)
+    assert totals.loc[in_priced, "completeness"].median() >= 0.9, totals["completeness"].describe()
+    assert (totals.loc[~in_priced, "completeness"] < 1).all()
 
 
 def test_every_component_has_a_status_and_none_is_silently_zero(shipped, trip_costs):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from compare import rank, uploads
 from compare.scenario import Scenario
 
-PRICE_HEADER = "id,country,facility_id,procedure,use,price_low,price_high,currency,includes,excludes,description,source_url,as_of,evidence\n"
+PRICE_HEADER = "id,country,facility_id,procedure,use,price_low,price_high,currency,includes,excludes,description,source_url,as_of,evidence,source_kind\n"
 
 
 def test_unsupported_file_type_is_refused(shipped):
@@ -15,7 +15,7 @@ def test_unsupported_file_type_is_refused(shipped):
 
 
 def test_a_facilitator_quote_wins_over_country_prices(shipped):
-    row = "my-quote,TH,th-bumrungrad,lumbar_fusion,estimate,7000,7500,USD,implants,,Own quote,https://example.org/q,2026-10-01,facilitator_quote\n"
+    row = "my-quote,TH,th-bumrungrad,lumbar_fusion,estimate,7000,7500,USD,implants,,Own quote,https://example.org/q,2026-10-01,facilitator_quote,facilitator\n"
     updated, problems = uploads.add_upload(shipped, "quotes.csv", (PRICE_HEADER + row).encode())
     assert updated is not None, problems
     assert len(updated.prices) == len(shipped.prices) + 1
@@ -31,8 +31,8 @@ def test_a_facilitator_quote_wins_over_country_prices(shipped):
 
 
 def test_one_bad_row_rejects_the_whole_file(shipped):
-    good = "ok-1,TH,,lumbar_fusion,estimate,7000,7500,USD,,,Fine,https://example.org/q,2026-10-01,facilitator_quote\n"
-    bad = "bad-1,TH,,lumbar_fusion,estimate,-5,7500,USD,,,Negative,https://example.org/q,2026-10-01,facilitator_quote\n"
+    good = "ok-1,TH,,lumbar_fusion,estimate,7000,7500,USD,,,Fine,https://example.org/q,2026-10-01,facilitator_quote,facilitator\n"
+    bad = "bad-1,TH,,lumbar_fusion,estimate,-5,7500,USD,,,Negative,https://example.org/q,2026-10-01,facilitator_quote,facilitator\n"
     updated, problems = uploads.add_upload(shipped, "quotes.csv", (PRICE_HEADER + good + bad).encode())
     assert updated is None
     assert [(p.line, p.field) for p in problems if p.is_error] == [(3, "price_low")]
@@ -47,7 +47,7 @@ city: Bangkok
 summary: "[click](javascript:alert(1)) <img src=x onerror=alert(1)>"
 location: null
 sources:
-  s: {url: https://example.org, as_of: 2026-01-01, evidence: press}
+  s: {url: https://example.org, as_of: 2026-01-01, kind: press, evidence: press}
 """
     updated, problems = uploads.add_upload(shipped, "hostile.yaml", raw)
     assert updated is not None, problems

@@ -15,7 +15,16 @@ ranking of the same trip (other weights, filters or method) shares it.
 from compare.costs.base import COMPONENT_COLUMNS, INSURANCE, KNOWN, PACKAGE, SOURCED, VARIANT, Status
 from compare.costs.components import trip_components
 from compare.costs.money import format_money, format_range, fx_table, rate, rate_note
-from compare.costs.totals import CostFrame, cost_frame, home_baseline, itemised, origin_row, trip_problems, trip_totals
+from compare.costs.totals import (
+    CostFrame,
+    cost_frame,
+    home_baseline,
+    itemised,
+    origin_row,
+    sources_table,
+    trip_problems,
+    trip_totals,
+)
 from compare.costs.travel import FLIGHT_HOURS_METHOD, SEAT_LABELS, distances, flight_hours, haversine_km
 
 __all__ = [
@@ -38,6 +47,7 @@ __all__ = [
     "haversine_km",
     "home_baseline",
     "itemised",
+    "sources_table",
     "origin_row",
     "rate",
     "rate_note",

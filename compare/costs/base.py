@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from compare.costs.money import fx_table, rate
-from compare.dataset import Dataset
+from compare.data import Dataset
 from compare.scenario import Trip
 
 
@@ -54,9 +54,8 @@ COMPONENT_COLUMNS = [
     "high",
     "status",
     "basis",
-    "source_url",
+    "sources",
     "as_of",
-    "evidence",
     "fill_low",
     "fill_high",
     "fill_basis",
@@ -100,22 +99,12 @@ def covered_by(rows: list[dict], operation: set[str]) -> set[str]:
     return set.intersection(*sets) if sets else set()
 
 
-def provenance(rows: list[dict]) -> tuple[str | None, str | None, str | None]:
-    """Joined source URLs, newest date and evidence levels of the rows behind a figure."""
-    if not rows:
-        return None, None, None
-    urls = "; ".join(dict.fromkeys(r["source_url"] for r in rows if r.get("source_url")))
-    dates = [r["as_of"] for r in rows if isinstance(r.get("as_of"), str)]
-    evidence = "; ".join(dict.fromkeys(r["evidence"] for r in rows if r.get("evidence")))
-    return urls or None, (max(dates) if dates else None), evidence or None
-
-
 def source_of(ds: Dataset, key: str) -> dict:
-    """A travel.yaml or clinical.yaml source as a provenance row."""
+    """A travel.yaml or clinical.yaml source as a provenance (see ``provenance_of``)."""
     for block in (ds.travel, ds.clinical):
         src = block.sources.get(key) if block else None
         if src is not None:
-            return {"source_url": src.url or src.citation, "as_of": src.as_of, "evidence": src.evidence}
+            return {"sources": (src,), "as_of": src.as_of}
     return {}
 
 
@@ -151,9 +140,8 @@ class Builder:
                 "high": high,
                 "status": status.value,
                 "basis": basis,
-                "source_url": prov.get("source_url"),
+                "sources": prov.get("sources", ()),
                 "as_of": prov.get("as_of"),
-                "evidence": prov.get("evidence"),
                 "fill_low": fill_low,
                 "fill_high": fill_high,
                 "fill_basis": fill_basis,
@@ -162,8 +150,3 @@ class Builder:
 
     def frame(self) -> pd.DataFrame:
         return pd.DataFrame.from_records(self.rows, columns=COMPONENT_COLUMNS)
-
-
-def provenance_of(rows: list[dict]) -> dict:
-    url, as_of, evidence = provenance(rows)
-    return {"source_url": url, "as_of": as_of, "evidence": evidence}

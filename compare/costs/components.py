@@ -15,11 +15,11 @@ from compare.costs.base import (
     Status,
     Stay,
     high_of,
-    provenance_of,
     records,
 )
 from compare.costs.money import span
-from compare.dataset import Dataset
+from compare.data import Dataset
+from compare.data.provenance import provenance_of
 from compare.scenario import Trip
 
 
@@ -84,6 +84,8 @@ def trip_components(ds: Dataset, trip: Trip, journeys: pd.DataFrame) -> pd.DataF
     for r in records(ds.prices):
         if r["use"] != "estimate" or r["procedure"] not in (trip.procedure, "lumbar_fusion"):
             continue
+        if isinstance(r.get("same_as"), str):
+            continue  # a copy of another row's figure: the original already counts, once
         if isinstance(r["facility_id"], str):
             by_facility.setdefault(r["facility_id"], []).append(r)
         else:

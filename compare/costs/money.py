@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from compare.dataset import Dataset
+from compare.data import Dataset
 
 
 def format_money(value: float | None, currency: str) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 
-from compare import schema
 from compare.costs.base import (
     IN_FILLED,
     PACKAGE,
@@ -14,10 +13,10 @@ from compare.costs.base import (
     covered_by,
     high_of,
     price_range,
-    provenance_of,
     source_of,
 )
-from compare.dataset import Dataset
+from compare.data import Dataset, schema
+from compare.data.provenance import provenance_of
 
 
 def package(b: Builder, fid: str, country_label: str, chosen: list[dict], own: bool) -> tuple[float, float, set]:

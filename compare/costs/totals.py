@@ -23,7 +23,8 @@ from compare.costs import travel
 from compare.costs.base import KNOWN, PACKAGE, SOURCED, Status
 from compare.costs.components import trip_components
 from compare.costs.money import fx_table, rate
-from compare.dataset import Dataset
+from compare.data import Dataset
+from compare.data.provenance import SOURCE_COLUMNS, provenance_of, source_record
 from compare.scenario import MAX_FARE_USD, MAX_INSURANCE_USD, Trip
 
 
@@ -211,15 +212,7 @@ def home_baseline(ds: Dataset, currency: str, origin_country: str) -> dict | Non
         (r["price_high"] if not _blank(r["price_high"]) else r["price_low"]) * to_display / fx[r["currency"]]
         for r in records
     )
-    dates = [r["as_of"] for r in records if isinstance(r["as_of"], str)]
-    return {
-        "low": float(low),
-        "high": float(high),
-        "n_figures": len(records),
-        "source_url": "; ".join(dict.fromkeys(r["source_url"] for r in records)),
-        "as_of": max(dates) if dates else None,
-        "evidence": "; ".join(dict.fromkeys(r["evidence"] for r in records)),
-    }
+    return {"low": float(low), "high": float(high), "n_figures": len(records), **provenance_of(records)}
 
 
 def _blank(value) -> bool:
@@ -243,4 +236,21 @@ def itemised(components: pd.DataFrame, currency: str) -> pd.DataFrame:
     out["how"] = [
         b if not isinstance(f, str) else f"{b}. {f}" for b, f in zip(out["basis"], out["fill_basis"], strict=True)
     ]
-    return out[["component", "label", "phase", "amount", "status", "how", "evidence", "as_of", "source_url"]]
+    # For a one-link table cell: the first source and its evidence; ``sources`` holds them all.
+    out["source_url"] = out["sources"].map(lambda ss: ss[0].reference if ss else None)
+    out["evidence"] = out["sources"].map(lambda ss: ", ".join(dict.fromkeys(s.evidence for s in ss)) or None)
+    out["n_sources"] = out["sources"].map(len)
+    return out[
+        ["component", "label", "phase", "amount", "status", "how", "evidence", "as_of", "source_url", "n_sources",
+         "sources"]
+    ]  # fmt: skip
+
+
+def sources_table(frame: pd.DataFrame, label: str = "label") -> pd.DataFrame:
+    """One row per line of ``frame`` (cost components or complications) and source behind it."""
+    rows = [
+        {"item": item, **source_record(src)}
+        for item, sources in zip(frame[label], frame["sources"], strict=True)
+        for src in sources
+    ]
+    return pd.DataFrame(rows, columns=["item", *SOURCE_COLUMNS])

@@ -12,8 +12,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from compare import opendata
-from compare.dataset import Dataset
+from compare.data import Dataset, opendata
 from compare.scenario import Seat, Trip
 
 # Flight time is not known from any source: it is estimated from distance with an

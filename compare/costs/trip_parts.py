@@ -7,8 +7,9 @@ import math
 import pandas as pd
 
 from compare.costs import travel
-from compare.costs.base import Builder, Status, Stay, high_of, provenance_of, source_of
+from compare.costs.base import Builder, Status, Stay, high_of, source_of
 from compare.costs.money import span
+from compare.data.provenance import provenance_of
 from compare.scenario import LodgingTier, Seat
 
 

@@ -16,7 +16,7 @@ city: Bangkok
 summary: Written in Latin-1, not UTF-8.
 location: null
 sources:
-  site: {{url: "https://example.org/x", as_of: "2025-01", evidence: facility_published}}
+  site: {{url: "https://example.org/x", as_of: "2025-01", kind: hospital, evidence: facility_published}}
 """
 
 

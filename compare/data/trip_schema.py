@@ -1,7 +1,7 @@
 """Schemas of the trip model's own files: ``travel.yaml`` (fares, haul, regions, open data)
 and ``risk.yaml`` (complications, treatment costs, advice, the continuity-of-care pack).
 
-The shared field types and the base ``Model`` are in ``compare.schema``.
+The shared field types and the base ``Model`` are in ``compare.data.schema``.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from compare.schema import (
+from compare.data.schema import (
     Country,
     Currency,
     Model,

@@ -1,129 +1,54 @@
 """Schemas for every curated file, as pydantic models.
 
-Each model checks one record (a facility file, a CSV row, a vocabulary entry). Checks
-that need another file (is this technique id in the vocabulary? is this currency in the
-FX table?) read the loaded vocabularies from the validation context, so a record is
-always judged against the data directory it came from.
+Each model checks one record (a facility file, a CSV row, a vocabulary entry) against the
+vocabularies in the validation context. Shared scalar types are in ``types``, the one
+provenance model (``Source``) in ``provenance``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import enum
 import math
-import re
 from typing import Annotated, Any, Literal
 
 import pycountry
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    ValidationInfo,
-    field_validator,
-    model_validator,
+from pydantic import BaseModel, BeforeValidator, Field, ValidationInfo, field_validator, model_validator
+
+from compare.data.provenance import Provenanced, Source, SourceKind
+from compare.data.types import (
+    Count,
+    Country,
+    Currency,
+    Model,
+    Money,
+    Name,
+    OptionalMoney,
+    PartialDate,
+    Slug,
+    Text,
+    Url,
+    blank_to_none,
+    check_vocab,
+    country_code,
+    vocab_of,
 )
 
-SLUG = r"^[a-z0-9][a-z0-9_-]*$"
-_PLACEHOLDERS = {"", "na", "n/a", "nan", "null", "none", "nil", "-", "?", "unknown", "tbd"}
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-
-
-# ---- scalar types -------------------------------------------------------------------
-
-
-def _partial_date(value: Any) -> Any:
-    """Accept YYYY, YYYY-MM or YYYY-MM-DD (or a YAML date) as an ISO string."""
-    if value is None or isinstance(value, str) and not value.strip():
-        return None
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, dt.date):
-        value = value.isoformat()  # a YAML date: still checked below (not in the future)
-    if isinstance(value, int) and not isinstance(value, bool):
-        value = str(value)
-    if not isinstance(value, str):
-        raise ValueError("a date must be YYYY, YYYY-MM or YYYY-MM-DD")
-    match = _DATE.match(value.strip())
-    if not match:
-        raise ValueError(f"{value!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)")
-    year, month, day = (int(p) if p else 1 for p in match.groups())
-    try:
-        parsed = dt.date(year, month, day)
-    except ValueError:
-        raise ValueError(f"{value!r} is not a real date") from None
-    if parsed > dt.date.today():
-        raise ValueError(f"{value!r} is in the future")
-    return value.strip()
-
-
-def _blank_to_none(value: Any) -> Any:
-    return None if isinstance(value, str) and not value.strip() else value
-
-
-def _real_text(value: Any) -> Any:
-    """Refuse placeholders such as 'NA' or 'null' where a real name is needed."""
-    if isinstance(value, str):
-        value = value.strip()
-        if value.lower() in _PLACEHOLDERS:
-            raise ValueError(f"{value!r} is a placeholder, not a real value")
-    return value
-
-
-def _country(value: Any) -> Any:
-    if isinstance(value, str) and pycountry.countries.get(alpha_2=value.strip().upper()):
-        if value.strip() != value.strip().upper():
-            raise ValueError(f"country codes are upper case: {value.strip().upper()!r}")
-        return value.strip()
-    raise ValueError(f"unknown country code {value!r} (use ISO 3166-1 alpha-2, e.g. 'IN')")
-
-
-def _currency(value: Any) -> Any:
-    if isinstance(value, str) and pycountry.currencies.get(alpha_3=value.strip()):
-        # pycountry matches case-insensitively; 'usd' would then miss its FX row.
-        if value.strip() != value.strip().upper():
-            raise ValueError(f"currency codes are upper case: {value.strip().upper()!r}")
-        return value.strip()
-    raise ValueError(f"unknown currency code {value!r} (use ISO 4217, e.g. 'USD')")
-
-
-def _url(value: Any) -> Any:
-    value = _blank_to_none(value)
-    if value is None:
-        return None
-    if not isinstance(value, str) or not re.match(r"^https?://[^\s<>\"]+$", value.strip()):
-        raise ValueError(f"{value!r} is not an http(s) URL")
-    return value.strip()
-
-
-PartialDate = Annotated[str | None, BeforeValidator(_partial_date)]
-Name = Annotated[str, BeforeValidator(_real_text), Field(min_length=1, max_length=200)]
-Text = Annotated[str, Field(max_length=2000)]
-Slug = Annotated[str, Field(pattern=SLUG, max_length=80)]
-Country = Annotated[str, BeforeValidator(_country)]
-Currency = Annotated[str, BeforeValidator(_currency)]
-Url = Annotated[str | None, BeforeValidator(_url)]
-Money = Annotated[float, Field(ge=0, allow_inf_nan=False)]
-OptionalMoney = Annotated[Money | None, BeforeValidator(_blank_to_none)]
-Count = Annotated[int, Field(ge=0, le=10_000_000, strict=True)]
-
-
-class Model(BaseModel):
-    """Base: unknown keys are errors (they are usually typos), text is stripped."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
-
-
-def _vocab(info: ValidationInfo, name: str) -> dict[str, Any]:
-    return (info.context or {}).get(name, {})
-
-
-def _check_vocab(value: str, info: ValidationInfo, name: str, what: str) -> str:
-    known = _vocab(info, name)
-    if known and value not in known:
-        raise ValueError(f"unknown {what} {value!r} (see data/vocab/{name}.yaml)")
-    return value
+__all__ = [
+    "Source",
+    "SourceKind",
+    "Provenanced",
+    "Count",
+    "Country",
+    "Currency",
+    "Money",
+    "Name",
+    "OptionalMoney",
+    "PartialDate",
+    "Slug",
+    "Text",
+    "Url",
+    "country_code",
+]
 
 
 # ---- vocabularies -------------------------------------------------------------------
@@ -136,11 +61,24 @@ class EvidenceLevel(Model):
     description: Text
 
 
+# What an accreditation certifies. Only ``hospital`` speaks for the whole hospital's care;
+# the others are shown but not scored as hospital accreditation.
+SCOPES = (
+    "hospital",
+    "spine_centre",
+    "medical_travel",
+    "person_centred_care",
+    "laboratory",
+    "nursing",
+    "quality_system",
+)
+
+
 class AccreditationBody(Model):
     id: Slug
     name: Name
     international: bool
-    scope: Slug
+    scope: Literal[SCOPES]
     url: Url = None
 
 
@@ -172,28 +110,7 @@ class CostComponent(Model):
     phase: Phase
 
 
-# ---- provenance ---------------------------------------------------------------------
-
-
-class Source(Model):
-    """Where a figure came from, when it was true, and how it became known."""
-
-    url: Url = None
-    citation: Text | None = None
-    title: Text | None = None
-    as_of: PartialDate = Field(...)
-    evidence: str
-
-    @field_validator("evidence")
-    @classmethod
-    def _evidence_known(cls, v: str, info: ValidationInfo) -> str:
-        return _check_vocab(v, info, "evidence_levels", "evidence level")
-
-    @model_validator(mode="after")
-    def _has_reference(self) -> Source:
-        if not self.url and not self.citation:
-            raise ValueError("a source needs a url or a citation")
-        return self
+# ---- facility facts -----------------------------------------------------------------
 
 
 class Cited(Model):
@@ -215,13 +132,21 @@ class CountFact(Cited):
 
 
 class Accreditation(Cited):
+    """An accreditation, with when it was first granted and when it was last seen current.
+
+    ``verified_as_of`` is the date of the newest evidence that it is still current (the
+    accreditor's own list where one was found, else the newest dated source); it must be
+    written, as null when the only evidence is undated.
+    """
+
     body: str
     since: int | None = Field(default=None, ge=1900, le=2100)
+    verified_as_of: PartialDate = Field(...)
 
     @field_validator("body")
     @classmethod
     def _body_known(cls, v: str, info: ValidationInfo) -> str:
-        return _check_vocab(v, info, "accreditation_bodies", "accreditation body")
+        return check_vocab(v, info, "accreditation_bodies", "accreditation body")
 
 
 class Recognition(Cited):
@@ -230,7 +155,7 @@ class Recognition(Cited):
 
 
 def _technique_kind(v: str, info: ValidationInfo, kind: str) -> str:
-    known = _vocab(info, "techniques")
+    known = vocab_of(info, "techniques")
     if known and v not in known:
         raise ValueError(f"unknown {kind} {v!r} (see data/vocab/techniques.yaml)")
     if known and known[v].kind != kind:
@@ -347,7 +272,7 @@ Components = Annotated[list[str], BeforeValidator(_split_components)]
 
 
 def _check_components(values: list[str], info: ValidationInfo) -> list[str]:
-    known = _vocab(info, "cost_components")
+    known = vocab_of(info, "cost_components")
     bad = [v for v in values if known and v not in known]
     if bad:
         raise ValueError(f"unknown cost components {bad} (see data/vocab/cost_components.yaml)")
@@ -360,33 +285,12 @@ class PriceUse(enum.Enum):
     CONTEXT = "context"
 
 
-class Provenanced(Model):
-    """Row-level provenance shared by every priced CSV."""
-
-    description: Text
-    source_url: Url = Field(...)
-    as_of: PartialDate = None
-    evidence: str
-
-    @field_validator("evidence")
-    @classmethod
-    def _evidence_known(cls, v: str, info: ValidationInfo) -> str:
-        return _check_vocab(v, info, "evidence_levels", "evidence level")
-
-    @field_validator("source_url")
-    @classmethod
-    def _source_required(cls, v: str | None) -> str:
-        if not v:
-            raise ValueError("every figure needs its source URL")
-        return v
-
-
 class PriceRow(Provenanced):
     """A published price for the operation, country-level or for one facility."""
 
     id: Slug
     country: Country
-    facility_id: Annotated[str | None, BeforeValidator(_blank_to_none)] = None
+    facility_id: Annotated[str | None, BeforeValidator(blank_to_none)] = None
     procedure: str
     use: PriceUse
     price_low: Money
@@ -394,13 +298,16 @@ class PriceRow(Provenanced):
     currency: Currency
     includes: Components = []
     excludes: Components = []
+    # The id of an earlier row whose figure this one repeats (same original source): it is
+    # shown, but counts once.
+    same_as: Annotated[Slug | None, BeforeValidator(blank_to_none)] = None
 
     _components = field_validator("includes", "excludes")(_check_components)
 
     @field_validator("procedure")
     @classmethod
     def _procedure_known(cls, v: str, info: ValidationInfo) -> str:
-        return _check_vocab(v, info, "procedures", "procedure")
+        return check_vocab(v, info, "procedures", "procedure")
 
     @model_validator(mode="after")
     def _range(self) -> PriceRow:
@@ -427,13 +334,13 @@ class DestinationCostRow(Provenanced):
     component: str
     tier: Annotated[
         Literal["budget", "mid", "premium", "patient", "companion"] | None,
-        BeforeValidator(_blank_to_none),
+        BeforeValidator(blank_to_none),
     ] = None
     per: Per
     low: Money
     high: OptionalMoney = None
     currency: Currency
-    method: Annotated[Text | None, BeforeValidator(_blank_to_none)] = None
+    method: Annotated[Text | None, BeforeValidator(blank_to_none)] = None
 
     @field_validator("component")
     @classmethod
@@ -458,15 +365,27 @@ class OriginRow(Model):
     airport: str = Field(pattern=r"^[A-Z]{3}$")
     currency: Currency
     source: Text
+    source_kind: str
+
+    @field_validator("source_kind")
+    @classmethod
+    def _kind_known(cls, v: str, info: ValidationInfo) -> str:
+        return check_vocab(v, info, "source_kinds", "source kind")
 
 
 class RouteRow(Model):
     origin_airport: str = Field(pattern=r"^[A-Z]{3}$")
     dest_airport: str = Field(pattern=r"^[A-Z]{3}$")
     great_circle_km: float = Field(gt=0, le=20_100, allow_inf_nan=False)
-    nonstop_2014: Annotated[Literal["yes", "no"] | None, BeforeValidator(_blank_to_none)] = None
+    nonstop_2014: Annotated[Literal["yes", "no"] | None, BeforeValidator(blank_to_none)] = None
     method: Text
     source: Text
+    source_kind: str
+
+    @field_validator("source_kind")
+    @classmethod
+    def _kind_known(cls, v: str, info: ValidationInfo) -> str:
+        return check_vocab(v, info, "source_kinds", "source kind")
 
 
 class FxRow(Model):
@@ -474,12 +393,18 @@ class FxRow(Model):
     units_per_usd: float = Field(gt=0, allow_inf_nan=False)
     as_of: PartialDate = Field(...)
     source: Text
+    source_kind: str
     evidence: str
+
+    @field_validator("source_kind")
+    @classmethod
+    def _kind_known(cls, v: str, info: ValidationInfo) -> str:
+        return check_vocab(v, info, "source_kinds", "source kind")
 
     @field_validator("evidence")
     @classmethod
     def _evidence_known(cls, v: str, info: ValidationInfo) -> str:
-        return _check_vocab(v, info, "evidence_levels", "evidence level")
+        return check_vocab(v, info, "evidence_levels", "evidence level")
 
 
 # ---- other YAML files ---------------------------------------------------------------
@@ -537,7 +462,7 @@ class NightsRange(Model):
     @field_validator("evidence")
     @classmethod
     def _evidence_known(cls, v: str | None, info: ValidationInfo) -> str | None:
-        return v if v is None else _check_vocab(v, info, "evidence_levels", "evidence level")
+        return v if v is None else check_vocab(v, info, "evidence_levels", "evidence level")
 
     @model_validator(mode="after")
     def _ordered(self) -> NightsRange:
@@ -583,7 +508,7 @@ class Metadata(Model):
     description: Text
     license: Text
     retrieved: PartialDate
-    stale_after_months: int = Field(ge=1, le=240)
+    stale_after_months: int = Field(default=24, ge=1, le=240)
     disclaimer: Text
 
 
