@@ -87,28 +87,33 @@ def render() -> None:
 
     st.subheader("Every figure and its source")
     facts = ds.facts[ds.facts["facility_id"] == fid].copy()
-    facts["age"] = facts.apply(
-        lambda r: (
-            "undated" if r["undated"] else (f"stale (over {ds.stale_after_months} months)" if r["stale"] else "current")
-        ),
-        axis=1,
-    )
+    # As of and freshness in one cell, and who stands behind the source with its publisher in
+    # another, so the source link stays in view on a laptop screen.
+    facts["as_of"] = [
+        "undated" if undated else f"{as_of} (stale)" if stale else f"{as_of} (current)"
+        for as_of, undated, stale in zip(facts["as_of"], facts["undated"], facts["stale"], strict=True)
+    ]
+    facts["who"] = [
+        f"{kind_labels.get(kind, kind)}: {publisher}" if isinstance(publisher, str) else kind_labels.get(kind, kind)
+        for kind, publisher in zip(facts["source_kind"], facts["publisher"], strict=True)
+    ]
     st.dataframe(
-        split_sources(facts.assign(source_kind=facts["source_kind"].map(kind_labels)))[
-            ["field", "value", "source_kind", "publisher", "evidence", "as_of", "age", "source_url", "citation"]
-        ].astype({"value": str}),
+        split_sources(facts)[["field", "value", "who", "evidence", "as_of", "source_url", "citation"]].astype(
+            {"value": str}
+        ),
         hide_index=True,
         width="stretch",
         key="facility_facts",
+        # Fixed widths keep the source link in view whatever the length of the values.
         column_config={
-            "field": "Figure",
-            "value": "Value",
-            "source_kind": "Who stands behind it",
-            "publisher": "Publisher",
-            "evidence": "Evidence",
-            "as_of": "As of",
-            "age": "Freshness",
-            "source_url": st.column_config.LinkColumn("Source"),
+            "field": st.column_config.TextColumn("Figure", width=160),
+            "value": st.column_config.TextColumn("Value", width=240),
+            "who": st.column_config.TextColumn("Who stands behind it", width=210),
+            "evidence": st.column_config.TextColumn("Evidence", width=120),
+            "as_of": st.column_config.TextColumn(
+                "As of", width=150, help=f"Stale: older than {ds.stale_after_months} months"
+            ),
+            "source_url": st.column_config.LinkColumn("Source", width=200),
             "citation": "Citation",
         },
     )

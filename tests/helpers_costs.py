@@ -58,7 +58,7 @@ NAN = math.nan
 # Who stands behind a synthetic unit cost, by its evidence level.
 KINDS = {"registry": "registry", "official": "government", "computed_estimate": "project"}
 
-PRICE_COLUMNS = "id,country,facility_id,procedure,use,price_low,price_high,currency,includes,excludes,description,source_url,as_of,evidence,source_kind"
+PRICE_COLUMNS = "id,country,facility_id,procedure,use,price_low,price_high,currency,includes,excludes,description,source_url,as_of,evidence,source_kind,same_as"
 COST_COLUMNS = (
     "id,country,component,tier,per,low,high,currency,description,method,source_url,as_of,evidence,source_kind"
 )
@@ -210,7 +210,10 @@ def make_data(root: Path, prices=PRICES, costs=COSTS, facilities=FACILITIES, rou
     _write_csv(
         root / "prices" / "procedure_prices.csv",
         PRICE_COLUMNS,
-        [[*p, "test figure", SRC, "2025-06", "facility_published", "hospital"] for p in prices],
+        [
+            [*p[:10], "test figure", SRC, "2025-06", "facility_published", "hospital", p[10] if len(p) > 10 else ""]
+            for p in prices
+        ],
     )
     _write_csv(
         root / "prices" / "destination_costs.csv",

@@ -319,7 +319,8 @@ def test_facility_page_lists_sources_and_not_reported_fields():
     assert facts["source_url"].str.startswith("http").all()
     assert {"accreditation", "international_office"} <= set(facts["field"])
     # Who stands behind each figure is shown next to it, in words from the vocabulary.
-    assert {"The hospital", "Registry or accreditor"} <= set(facts["source_kind"])
+    assert facts["who"].str.startswith("The hospital: Bumrungrad").any()
+    assert facts["who"].str.startswith("Registry or accreditor").any()
     # The operation price's sources are listed one per row, none joined into one cell.
     cost_sources = frame_with(at, "item", "source_url", "source_kind")
     assert not cost_sources["source_url"].str.contains("; ").any()

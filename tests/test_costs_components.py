@@ -236,3 +236,29 @@ def test_every_facility_gets_every_component_with_a_status(ds):
     zero = comp[(comp["low"] == 0) & (comp["high"] == 0)]
     assert ((zero["status"] == "included") | zero["basis"].str.contains("no fee")).all()
     assert not any(math.isnan(v) for v in comp.loc[comp["status"] != "unknown", "low"])
+
+
+def test_a_figure_repeated_from_one_original_counts_once(tmp_path):
+    """A copy (``same_as``) neither widens the range nor counts as a second published figure."""
+    from helpers_costs import PRICES
+
+    copy = ("tr-copy", "TR", "", "lumbar_fusion", "estimate", 1000, 90000, "USD", "", "", "tr-country")
+    data = load_dataset(make_data(tmp_path / "d", prices=[*PRICES, copy]), use_cache=False)
+    assert not data.errors, [str(p) for p in data.errors]
+    row = check(table(data, trip()), "tr-gamma", PACKAGE, 6000, 7000, Status.PUBLISHED)
+    assert "1 published figure(s)" in row["basis"]
+    # Without the mark, the same row is a second figure and widens the range.
+    other = (*copy[:10], "")
+    data = load_dataset(make_data(tmp_path / "e", prices=[*PRICES, other]), use_cache=False)
+    row = check(table(data, trip()), "tr-gamma", PACKAGE, 1000, 90000, Status.PUBLISHED)
+    assert "2 published figure(s)" in row["basis"]
+
+
+def test_a_same_as_that_names_no_row_is_an_error_on_its_line(tmp_path):
+    from helpers_costs import PRICES
+
+    copy = ("tr-copy", "TR", "", "lumbar_fusion", "estimate", 1000, 9000, "USD", "", "", "tr-nowhere")
+    data = load_dataset(make_data(tmp_path / "d", prices=[*PRICES, copy]), use_cache=False)
+    (problem,) = data.errors
+    assert (problem.field, problem.line) == ("same_as", len(PRICES) + 2) and "tr-nowhere" in problem.message
+    assert "tr-copy" not in set(data.prices["id"])

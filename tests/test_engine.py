@@ -331,3 +331,30 @@ def test_scenario_yaml_round_trip_reproduces_identical_scores(shipped, sc):
     pd.testing.assert_frame_equal(a.components.reset_index(drop=True), b.components.reset_index(drop=True))
     # and a second trip changes nothing
     assert scenario_from_yaml(back.to_yaml()).to_yaml() == text
+
+
+def test_an_accreditation_not_shown_current_in_36_months_counts_half():
+    from compare.engine import accreditation_points
+
+    df = pd.DataFrame(
+        {
+            "has_international_accreditation": [True, True, False, False, True],
+            "international_accreditation_current": [True, False, False, False, False],
+            "has_national_accreditation": [False, False, True, True, True],
+            "national_accreditation_current": [False, False, True, False, True],
+        },
+        index=list("abcde"),
+    )
+    assert list(accreditation_points(df)) == [2.0, 1.0, 1.0, 0.5, 2.0]
+
+
+def test_the_shipped_ranking_scores_accreditation_by_currency(shipped):
+    table = rank(shipped, Scenario()).table
+    current = table["international_accreditation_current"]
+    held = table["has_international_accreditation"]
+    assert (table.loc[current, "accreditation"] >= 2).all()
+    assert (table.loc[held & ~current, "accreditation"].between(1, 1.5)).all()
+    assert (held & ~current).any() and current.any()  # the shipped data has both
+    # Medical-travel certificates (GHA, TEMOS) never count as hospital accreditation.
+    gha_only = table["accreditations"].map(lambda a: set(a) <= {"gha", "temos", "cap", "iso_9001", "magnet"})
+    assert not table.loc[gha_only, "has_international_accreditation"].any()

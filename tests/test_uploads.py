@@ -52,3 +52,17 @@ sources:
     updated, problems = uploads.add_upload(shipped, "hostile.yaml", raw)
     assert updated is not None, problems
     assert updated.facilities.loc["zz-hostile", "name"].startswith("=HYPERLINK")
+
+
+def test_an_uploaded_price_is_judged_by_the_loaders_rules(shipped):
+    """Uploads call the same checks as the shipped data: an old figure is stale, a bad copy mark an error."""
+    old = "old-quote,TH,th-bumrungrad,lumbar_fusion,estimate,7000,7500,USD,,,Old quote,https://example.org/q,2019-01-01,facilitator_quote,facilitator\n"
+    updated, problems = uploads.add_upload(shipped, "quotes.csv", (PRICE_HEADER + old).encode())
+    assert updated is not None
+    assert [(p.line, p.field, p.is_error) for p in problems] == [(2, "as_of", False)]
+    assert "stale" in problems[0].message
+    header = PRICE_HEADER.rstrip("\n") + ",same_as\n"
+    copy = old.rstrip("\n").replace("2019-01-01", "2026-10-01") + ",no-such-row\n"
+    updated, problems = uploads.add_upload(shipped, "quotes.csv", (header + copy).encode())
+    assert updated is None
+    assert [(p.line, p.field) for p in problems if p.is_error] == [(2, "same_as")]

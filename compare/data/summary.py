@@ -37,7 +37,7 @@ class Count:
     def met(self) -> bool | None:
         if self.target is None:
             return None
-        return (self.share if self.of is not None else self.value) >= self.target
+        return ((self.share or 0.0) if self.of is not None else self.value) >= self.target
 
     def text(self) -> str:
         shown = f"{self.value:,.0f}"

@@ -35,6 +35,8 @@ FACILITY = {
         "site": {
             "url": "https://evil.example/x",
             "title": f"Title {HOSTILE}",
+            "publisher": f"Publisher {HOSTILE}",
+            "kind": "hospital",
             "as_of": "2025-01",
             "evidence": "facility_published",
         },
