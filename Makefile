@@ -6,10 +6,12 @@ PORT ?= 8501
 
 .PHONY: run test lint format validate bench setup setup-dev browser clean
 
-$(VENV)/.runtime: requirements.txt
+$(VENV)/.runtime: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
+	# The package itself, editable: `import compare` and `spine-compare` work from any folder.
+	$(PY) -m pip install --quiet --no-deps --editable .
 	touch $@
 
 $(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/.runtime

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import json
 import sys
@@ -25,7 +26,8 @@ class UsageError(Exception):
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m compare",
+        # Named as it was called: the console script, or the module.
+        prog="spine-compare" if Path(sys.argv[0]).name == "spine-compare" else "python -m compare",
         description="Compare hospitals abroad for lumbar spinal fusion. Decision support, not medical advice.",
     )
     sub = parser.add_subparsers(dest="command", required=True)
@@ -234,20 +236,50 @@ def _first_error(exc: Exception) -> str:
     return str(exc)
 
 
+@contextlib.contextmanager
+def _progress(description: str):
+    """A progress bar on a terminal (standard error), nothing when piped; yields ``(done, total)`` callback."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(description, total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
+@contextlib.contextmanager
+def _working(description: str):
+    """A spinner on a terminal (standard error) while one long step runs; nothing when piped."""
+    if not sys.stderr.isatty():
+        yield
+        return
+    from rich.console import Console
+
+    with Console(stderr=True).status(description):
+        yield
+
+
 def cmd_rank(args) -> int:
     ds = _load(args.data)
     scenario = scenario_from_args(args, ds)
     if args.samples < 1 or args.samples > 1_000_000:
         raise UsageError("--samples must be between 1 and 1,000,000")
+    what = f"Sampling {args.samples:,} weightings and prices" if args.sensitivity else "Ranking"
     try:
-        result = rank(
-            ds,
-            scenario,
-            sensitivity=args.sensitivity,
-            samples=args.samples,
-            concentration=args.confidence,
-            seed=args.seed,
-        )
+        with _progress(what) as progress:
+            result = rank(
+                ds,
+                scenario,
+                sensitivity=args.sensitivity,
+                samples=args.samples,
+                concentration=args.confidence,
+                seed=args.seed,
+                progress=progress,
+            )
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     if result.empty:
@@ -357,15 +389,16 @@ def cmd_report(args) -> int:
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     changed = changes_since_saved(shortlist, current)
-    html = report.build_report(
-        ds,
-        shortlist.scenario,
-        ids,
-        title=f"Spinal fusion abroad: {shortlist.name}",
-        client=shortlist.client,
-        notes={i.facility_id: i.note for i in shortlist.items},
-        changes=changed,
-    )
+    with _working(f"Writing the report for {shortlist.name}"):
+        html = report.build_report(
+            ds,
+            shortlist.scenario,
+            ids,
+            title=f"Spinal fusion abroad: {shortlist.name}",
+            client=shortlist.client,
+            notes={i.facility_id: i.note for i in shortlist.items},
+            changes=changed,
+        )
     _write(html.encode("utf-8"), args.out)
     return EXIT_OK
 

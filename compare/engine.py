@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -167,6 +167,7 @@ def rank(
     seed: int = 0,
     frame: costs.CostFrame | None = None,
     criteria_table: pd.DataFrame | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Ranking:
     """Filter, score, rank and explain every facility for one scenario.
 
@@ -174,7 +175,8 @@ def rank(
     or passport, an absurd fare, all weights zero); an over-strict filter gives an empty
     ranking with a message instead. ``frame`` reuses ``costs.cost_frame(ds, scenario.trip)``
     and ``criteria_table`` reuses ``criteria_for(ds, scenario, frame)``: the dashboard caches
-    both, so a weight, filter or method change recomputes neither.
+    both, so a weight, filter or method change recomputes neither. ``progress(done, total)``
+    follows the sensitivity sampling.
     """
     trip, prefs = scenario.trip, scenario.preferences
     if trip.procedure not in ds.vocab["procedures"]:
@@ -224,6 +226,7 @@ def rank(
             seed=seed,
             k=3,
             cost_range=(kept["cost_low"], kept["cost_high"]),
+            progress=progress,
         )
         p1, p3 = acceptability.p_top(1), acceptability.p_top(3)
         table["p_rank1"] = p1.reindex(table.index.astype(str)).to_numpy()

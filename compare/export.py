@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import math
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -140,11 +141,82 @@ def ranking_table(result: Ranking) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+def components_table(result: Ranking) -> pd.DataFrame:
+    """One row per ranked facility and cost component: amount or fill, status, and who stands behind it."""
+    comp = result.components
+    names = result.table["name"]
+    sources = comp["sources"]
+    out = pd.DataFrame(
+        {
+            "facility_id": comp["facility_id"],
+            "name": comp["facility_id"].map(names),
+            "component": comp["component"],
+            "label": comp["label"],
+            "phase": comp["phase"],
+            "status": comp["status"],
+            "low": comp["low"],
+            "high": comp["high"],
+            "fill_low": comp["fill_low"],
+            "fill_high": comp["fill_high"],
+            "basis": comp["basis"],
+            "fill_basis": comp["fill_basis"],
+            "currency": result.scenario.trip.currency,
+            "as_of": comp["as_of"],
+            "source": sources.map(lambda ss: _join(s.reference for s in ss)),
+            "source_kind": sources.map(lambda ss: _join(s.kind for s in ss)),
+            "evidence": sources.map(lambda ss: _join(s.evidence for s in ss)),
+        }
+    )
+    order = {fid: i for i, fid in enumerate(result.table.index)}  # best-ranked facility first
+    return out.sort_values("facility_id", key=lambda ids: ids.map(order), kind="stable").reset_index(drop=True)
+
+
+def robustness_table(result: Ranking) -> pd.DataFrame:
+    """P(rank 1), its standard error and P(top 3) per facility; needs ``rank(..., sensitivity=True)``."""
+    if result.acceptability is None:
+        raise ValueError("no robustness in this ranking: call rank(ds, scenario, sensitivity=True)")
+    t = result.table
+    return pd.DataFrame(
+        {
+            "rank": t["rank"].astype(int),
+            "facility_id": t.index,
+            "name": t["name"],
+            "p_rank1": t["p_rank1"],
+            "p_rank1_se": t["p_rank1_se"],
+            "p_top3": t["p_top3"],
+            "samples": result.acceptability.samples,
+        }
+    ).reset_index(drop=True)
+
+
+def save(tables: pd.DataFrame | dict[str, pd.DataFrame], path: str | Path) -> Path:
+    """Write one table (or, for ``.xlsx``, several sheets) by the file's suffix: .csv, .json or .xlsx."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if isinstance(tables, pd.DataFrame):
+        sheets = {path.stem or "table": tables}
+    else:
+        sheets = dict(tables)
+    if suffix == ".xlsx":
+        data = to_xlsx_bytes(sheets)
+    elif suffix in (".csv", ".json"):
+        if len(sheets) != 1:
+            raise ValueError(f"{path.name}: one table per {suffix} file; use .xlsx for several sheets")
+        (df,) = sheets.values()
+        data = to_csv_bytes(df) if suffix == ".csv" else to_json_bytes(df)
+    else:
+        raise ValueError(f"{path.name}: unknown export format {suffix!r}; use .csv, .json or .xlsx")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
 def to_csv_bytes(df: pd.DataFrame) -> bytes:
     # CRLF rows (RFC 4180) make the writer quote any cell holding a CR or LF. With "\n"
     # alone a bare CR inside a cell went out unquoted, and spreadsheets start a new row
     # there: "x\r=1+1" became a cell "=1+1" that neutralize() never saw.
-    return neutralize_frame(df).to_csv(index=False, lineterminator="\r\n").encode("utf-8")
+    # Twelve significant digits: a cent on a billion, and no binary noise such as 2952.1020479999997.
+    return neutralize_frame(df).to_csv(index=False, lineterminator="\r\n", float_format="%.12g").encode("utf-8")
 
 
 def _plain(value: Any) -> Any:

@@ -6,7 +6,7 @@ and the rank-order kernels in ``compare.rank_order``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -245,6 +245,7 @@ def rank_top_counts(
     cost_range: tuple[CostBound, CostBound] | None = None,
     cost_column: str = "cost",
     cost_samples: np.ndarray | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Acceptability:
     """Rank acceptability for ranks 1..k only: ``rank_acceptability(...).counts[:, :k]``
     without sorting whole rows.
@@ -255,7 +256,8 @@ def rank_top_counts(
     ``p_top(j)`` works for j <= k (any j when k >= the number of options) and raises
     ValueError beyond. Per sample it takes the k best options (k masked argmax passes, or
     a partition for larger k) instead of a full sort: O(options) instead of
-    O(options log options).
+    O(options log options). ``progress(done, total)`` is called after each block of samples
+    (a command line shows it as a bar).
 
     Raises
     ------
@@ -278,8 +280,19 @@ def rank_top_counts(
         cost_column=cost_column,
         cost_samples=cost_samples,
     )
+    if progress is not None:
+        blocks = _reporting(blocks, total, progress)
     counts = count_ranks(blocks, len(ids), min(int(k), len(ids)))
     return Acceptability(ids, counts, total, seed, concentration)
+
+
+def _reporting(blocks: Iterator[np.ndarray], total: int, progress: Callable[[int, int], None]):
+    """The same blocks, telling ``progress`` how many samples are done after each."""
+    done = 0
+    for block in blocks:
+        yield block
+        done += block.shape[0]
+        progress(done, total)
 
 
 def rank1_counts(

@@ -336,3 +336,43 @@ def test_xlsx_needs_a_file_and_holds_the_same_rows(runs, tmp_path):
     csv_rows = csv_table(ok(runs["csv"]))
     assert sheet.max_row == len(csv_rows) + 1
     assert [c.value for c in sheet[1]] == list(csv_rows.columns)
+
+
+def _on_a_terminal(tmp_path: Path, *args: str) -> tuple[int, str, str]:
+    """Run the CLI with standard error on a pseudo-terminal (as a person at a terminal would)."""
+    import pty
+
+    master, slave = pty.openpty()
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "120"}
+    # Standard output goes to a file: a pipe nobody reads while the terminal is drained would fill and block.
+    out_path = tmp_path / "stdout.csv"
+    with out_path.open("wb") as out_file:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "compare", *args], cwd=ROOT, stdout=out_file, stderr=slave, env=env
+        )
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # the child closed its end
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(master)
+    proc.wait(timeout=300)
+    return proc.returncode, out_path.read_text(), b"".join(chunks).decode(errors="replace")
+
+
+def test_sensitivity_sampling_shows_progress_on_a_terminal_only(tmp_path):
+    args = ("rank", "--sensitivity", "--samples", "20000", "--format", "csv")
+    code, out, err = _on_a_terminal(tmp_path, *args)
+    assert code == 0, err
+    assert "Sampling 20,000 weightings and prices" in err
+    assert "20000/20000" in err  # the bar counts the samples done
+    assert out.startswith("rank,")  # the table itself still goes to standard output, unchanged
+    piped = subprocess.run(
+        [sys.executable, "-m", "compare", *args], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert piped.returncode == 0 and "Sampling" not in piped.stderr and "\x1b[" not in piped.stderr

@@ -211,3 +211,72 @@ def test_xlsx_missing_values_are_empty_cells():
     df = pd.DataFrame({"a": ["x", None], "b": [1.0, float("nan")]})
     sheet = openpyxl.load_workbook(io.BytesIO(export.to_xlsx_bytes({"s": df}))).active
     assert [c.value for c in sheet[3]] == [None, None]
+
+
+# --- the analyst API: one ranking, read as DataFrames ---------------------------------------
+
+
+@pytest.fixture(scope="module")
+def london(shipped):
+    from compare import Scenario, rank
+
+    return rank(shipped, Scenario(origin="london", currency="GBP"), sensitivity=True, samples=500, seed=3)
+
+
+def test_components_table_has_every_component_of_every_ranked_facility(london):
+    table = export.components_table(london)
+    ranked = list(london.table.index)
+    per_facility = table.groupby("facility_id", sort=False).size()
+    assert list(per_facility.index) == ranked  # best-ranked facility first
+    assert per_facility.nunique() == 1  # every facility lists the same components
+    assert set(table["component"]) == set(london.components["component"])
+    assert (table["currency"] == "GBP").all()
+
+
+def test_components_table_sums_to_the_documented_total(london):
+    table = export.components_table(london)
+    best = london.table.index[0]
+    own = table[table["facility_id"] == best]
+    assert own["low"].sum(skipna=True) == pytest.approx(london.table.loc[best, "documented_low"], rel=1e-9)
+
+
+def test_components_table_names_who_stands_behind_each_known_figure(london):
+    table = export.components_table(london)
+    known = table[table["status"].isin(["published", "estimated"])]
+    assert len(known) > 0
+    assert known["source"].notna().all() and known["source_kind"].notna().all()
+    unknown = table[table["status"] == "unknown"]
+    assert unknown["low"].isna().all()  # an unknown is never a zero
+
+
+def test_robustness_table_matches_the_ranking_and_needs_sensitivity(shipped, london):
+    from compare import Scenario, rank
+
+    table = export.robustness_table(london)
+    assert list(table["facility_id"]) == list(london.table.index)
+    assert table["p_rank1"].sum() == pytest.approx(1.0)
+    assert (table["p_top3"] >= table["p_rank1"]).all()
+    assert (table["samples"] == 500).all()
+    with pytest.raises(ValueError, match="sensitivity=True"):
+        export.robustness_table(rank(shipped, Scenario(origin="london")))
+
+
+def test_save_writes_by_suffix_and_reads_back(london, tmp_path):
+    ranking = export.ranking_table(london)
+    components = export.components_table(london)
+    back = pd.read_csv(export.save(ranking, tmp_path / "out" / "ranking.csv"))
+    assert list(back["facility_id"]) == list(ranking["facility_id"])
+    assert json.loads(export.save(ranking, tmp_path / "ranking.json").read_text())[0]["rank"] == 1
+    book = openpyxl.load_workbook(export.save({"ranking": ranking, "components": components}, tmp_path / "a.xlsx"))
+    assert book.sheetnames == ["ranking", "components"]
+    assert book["components"].max_row == len(components) + 1
+
+
+@pytest.mark.parametrize(
+    ("name", "message"), [("ranking.txt", "unknown export format '.txt'"), ("two.csv", "one table per .csv")]
+)
+def test_save_refuses_what_it_cannot_write(london, tmp_path, name, message):
+    tables = {"a": export.ranking_table(london), "b": export.components_table(london)}
+    with pytest.raises(ValueError, match=message):
+        export.save(tables if name == "two.csv" else tables["a"], tmp_path / name)
+    assert not (tmp_path / name).exists()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import importlib.util
 import os
 import time
 from dataclasses import dataclass, field
@@ -26,7 +27,19 @@ from compare.data.read import pydantic_problems, read_facilities, read_model, re
 from compare.data.types import country_code
 from compare.problems import DataError, Problem, Severity
 
-DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+
+def _shipped_data() -> Path:
+    """The curated data: ``data/`` of a checkout, else the copy installed as ``spine_compare_data``."""
+    checkout = Path(__file__).resolve().parents[2] / "data"
+    if (checkout / "metadata.yaml").is_file():
+        return checkout
+    spec = importlib.util.find_spec("spine_compare_data")
+    if spec is not None and spec.submodule_search_locations:
+        return Path(next(iter(spec.submodule_search_locations)))
+    return checkout  # missing: load_dataset reports it
+
+
+DEFAULT_DATA_DIR = _shipped_data()
 # Shown only when metadata.yaml itself cannot be read: the disclaimer must never disappear.
 FALLBACK_DISCLAIMER = "This tool supports decisions and is not medical advice."
 
