@@ -376,3 +376,40 @@ def test_sensitivity_sampling_shows_progress_on_a_terminal_only(tmp_path):
         [sys.executable, "-m", "compare", *args], cwd=ROOT, capture_output=True, text=True, timeout=300
     )
     assert piped.returncode == 0 and "Sampling" not in piped.stderr and "\x1b[" not in piped.stderr
+
+
+def _example_args(shipped, f) -> tuple[list[str], object]:
+    """Command-line arguments that set field ``f`` to a value other than its default, and that value."""
+    from compare import fields
+
+    default = getattr(getattr(Scenario(), f.part), f.name)
+    flag = f"--{f.flag}"
+    if f.kind == "toggle":
+        return [flag if not default else f"--no-{f.flag}"], not default
+    if f.kind == "fares":
+        return [flag, "th=850", flag, "TR=1200"], {"TH": 850.0, "TR": 1200.0}
+    if f.kind in ("int", "float") or f.options == "price_ages":
+        number = 7 if f.max_value is None or f.max_value >= 7 else f.max_value
+        return [flag, str(number)], number
+    options = [o for o in fields.options(shipped, f) if o not in ("", None)]
+    plain = [getattr(v, "value", v) for v in options]
+    if f.kind == "choices":
+        picked = [str(v) for v in plain[:2]]
+        return [a for v in picked for a in (flag, v.upper() if f.name == "countries" else v)], picked
+    value = next(v for v in plain if v != getattr(default, "value", default))
+    return [flag, str(value)], value
+
+
+def test_every_scenario_field_has_a_working_flag(shipped):
+    """Each flag from the one table of fields lands in its own place in the scenario, nowhere else."""
+    from compare import fields
+
+    parser = cli._parser()
+    baseline = Scenario().model_dump(mode="json")
+    for f in fields.FIELDS:
+        args, expected = _example_args(shipped, f)
+        scenario = cli.scenario_from_args(parser.parse_args(["rank", *args]), shipped)
+        got = scenario.model_dump(mode="json")
+        assert got[f.part][f.name] == expected, (f.flag, got[f.part][f.name], expected)
+        got[f.part][f.name] = baseline[f.part][f.name]
+        assert got == baseline, f"--{f.flag} changed more than {f.part}.{f.name}"
