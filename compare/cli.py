@@ -95,6 +95,25 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--out", type=Path, required=True)
     e.add_argument("--db", type=Path, default=None)
     e.add_argument("--data", default=None, help="data folder")
+
+    q = sub.add_parser(
+        "quote-request",
+        help="for each facility of a shortlist: a printable request letter and a fill-in quote template",
+    )
+    q.add_argument("--shortlist", required=True, help="shortlist name")
+    q.add_argument("--out", type=Path, required=True, help="folder to write the requests to")
+    q.add_argument("--patient-name", default="", help="only if the patient agrees: no name is written otherwise")
+    q.add_argument("--imaging", default="", help="imaging already done, e.g. 'MRI 2026-10, standing X-rays'")
+    q.add_argument("--travel-dates", default="", help="e.g. 'March 2027, flexible'")
+    q.add_argument("--db", type=Path, default=None)
+    q.add_argument("--data", default=None, help="data folder")
+
+    qi = sub.add_parser("quote-import", help="check a returned quote template (CSV or XLSX) and show what it changes")
+    qi.add_argument("file", type=Path, help="the filled-in template")
+    qi.add_argument("--shortlist", default=None, help="save the quote with this shortlist (the facility must be on it)")
+    qi.add_argument("--facility", default=None, help="refuse a quote for any other facility")
+    qi.add_argument("--db", type=Path, default=None)
+    qi.add_argument("--data", default=None, help="data folder")
     return parser
 
 
@@ -421,6 +440,82 @@ def cmd_export(args) -> int:
     return EXIT_OK
 
 
+def cmd_quote_request(args) -> int:
+    from compare import quotes
+
+    shortlist = _shortlist(args)
+    ds = _load(args.data)
+    trip = shortlist.scenario.trip
+    case = quotes.Case(
+        procedure=trip.procedure,
+        companion=trip.companion,
+        passport=trip.passport,
+        imaging_done=args.imaging,
+        travel_dates=args.travel_dates,
+        patient_name=args.patient_name,
+    )
+    try:
+        args.out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"cannot create {args.out}: {exc.strerror}") from None
+    written = 0
+    for item in shortlist.items:
+        if item.facility_id not in ds.facilities.index:
+            print(f"skipped {item.facility_id}: no longer in the data", file=sys.stderr)
+            continue
+        template = quotes.request_template(ds, item.facility_id, trip.currency)
+        base = args.out / item.facility_id
+        _write(quotes.request_letter(ds, item.facility_id, case, trip.currency).encode("utf-8"), Path(f"{base}.html"))
+        _write(export.to_csv_bytes(template), Path(f"{base}-quote.csv"))
+        _write(export.to_xlsx_bytes({"quote": template}), Path(f"{base}-quote.xlsx"))
+        written += 1
+    print(
+        f"wrote {written} request(s) to {args.out}: a letter (.html) and a template (.csv, .xlsx) each", file=sys.stderr
+    )
+    return EXIT_OK
+
+
+def cmd_quote_import(args) -> int:
+    from compare import quotes
+    from compare.shortlists import ShortlistError, ShortlistStore
+
+    ds = _load(args.data)
+    try:
+        raw = args.file.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read {args.file}: {exc.strerror}") from None
+    scenario = _shortlist(args).scenario if args.shortlist else Scenario()
+    try:
+        quote = quotes.read_quote(ds, raw, args.file.name, facility_id=args.facility)
+    except DataError as exc:
+        print(str(exc), file=sys.stderr)  # every problem, by row and column; nothing saved
+        return EXIT_ERRORS
+    before = costs.cost_frame(ds, scenario.trip)
+    after = quotes.apply_quotes(ds, before, [quote])
+    table = quotes.quote_comparison(before, after, quote)
+    answered = table[table["quote_status"] != ""]
+    fid, currency = quote.facility_id, scenario.trip.currency
+    lines = [f"{ds.facilities.loc[fid, 'name']}: quote from {quote.sender} dated {quote.quoted_on}"]
+    if quote.expired():
+        lines.append(f"EXPIRED on {quote.valid_until}: ask for a new quote before relying on it")
+    lines += [f"  {r.label}: {r.change}" for r in answered.itertuples()]
+    old, new = before.totals.loc[fid], after.totals.loc[fid]
+    lines.append(
+        "  whole trip (comparable): "
+        f"{costs.format_range(old['comparable_low'], old['comparable_high'], currency)} before, "
+        f"{costs.format_range(new['comparable_low'], new['comparable_high'], currency)} with the quote"
+    )
+    lines += [f"  {k.replace('_', ' ')}: {v}" for k, v in quote.answers.items()]
+    print("\n".join(lines))
+    if args.shortlist:
+        try:
+            ShortlistStore(args.db).save_quote(args.shortlist, fid, quote.to_json())
+        except ShortlistError as exc:
+            raise UsageError(str(exc)) from None
+        print(f"saved with the shortlist {args.shortlist!r}", file=sys.stderr)
+    return EXIT_OK
+
+
 COMMANDS = {
     "validate": cmd_validate,
     "facilities": cmd_facilities,
@@ -428,6 +523,8 @@ COMMANDS = {
     "shortlists": cmd_shortlists,
     "report": cmd_report,
     "export": cmd_export,
+    "quote-request": cmd_quote_request,
+    "quote-import": cmd_quote_import,
 }
 
 

@@ -81,6 +81,18 @@ MIGRATIONS: list[str] = [
     ALTER TABLE shortlists ADD COLUMN client TEXT;
     CREATE INDEX shortlist_items_by_position ON shortlist_items (shortlist_id, position);
     """,
+    # 3: the latest quote each shortlisted facility sent back (``compare.quotes.Quote`` as JSON).
+    """
+    CREATE TABLE quotes (
+        shortlist_id INTEGER NOT NULL,
+        facility_id TEXT NOT NULL,
+        quote_json TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        PRIMARY KEY (shortlist_id, facility_id),
+        FOREIGN KEY (shortlist_id, facility_id)
+            REFERENCES shortlist_items (shortlist_id, facility_id) ON DELETE CASCADE
+    );
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -949,6 +961,35 @@ class ShortlistStore:
 
         self._write(work)
 
+    def save_quote(self, name: str, facility_id: str, quote_json: str) -> None:
+        """Keep a facility's returned quote with the shortlist (replacing an earlier one)."""
+        name, facility_id = clean_name(name), clean_facility_id(facility_id)
+        if len(quote_json) > 256 * 1024:
+            raise ShortlistError("This quote is too large to save.")
+
+        def work(conn: sqlite3.Connection) -> None:
+            sid = self._id(conn, name)
+            self._check_on(self._ids(conn, sid), facility_id, name)
+            stamp = now()
+            conn.execute(
+                "INSERT OR REPLACE INTO quotes (shortlist_id, facility_id, quote_json, received_at) VALUES (?, ?, ?, ?)",
+                (sid, facility_id, quote_json, stamp),
+            )
+            self._touch(conn, sid, stamp)
+
+        self._write(work)
+
+    def quotes(self, name: str) -> dict[str, str]:
+        """The saved quotes of a shortlist: facility id -> quote JSON."""
+        name = clean_name(name)
+
+        def work(conn: sqlite3.Connection) -> dict[str, str]:
+            sid = self._id(conn, name)
+            rows = conn.execute("SELECT facility_id, quote_json FROM quotes WHERE shortlist_id = ?", (sid,))
+            return dict(rows.fetchall())
+
+        return self._read(work)
+
     def rename(self, old: str, new: str) -> None:
         """Give a shortlist a new name that is not already taken."""
         old, new = clean_name(old), clean_name(new)
@@ -986,7 +1027,7 @@ class ShortlistStore:
         self._write(work)
 
     def duplicate(self, name: str, new_name: str) -> None:
-        """Copy a shortlist, items, notes and snapshots included, under a new name."""
+        """Copy a shortlist, items, notes, snapshots and quotes included, under a new name."""
         name, new_name = clean_name(name), clean_name(new_name)
 
         def work(conn: sqlite3.Connection) -> None:
@@ -1002,6 +1043,11 @@ class ShortlistStore:
                 "INSERT INTO shortlist_items (shortlist_id, facility_id, position, note, snapshot_json, added_at)"
                 " SELECT ?, facility_id, position, note, snapshot_json, added_at FROM shortlist_items"
                 " WHERE shortlist_id = ?",
+                (cur.lastrowid, sid),
+            )
+            conn.execute(
+                "INSERT INTO quotes (shortlist_id, facility_id, quote_json, received_at)"
+                " SELECT ?, facility_id, quote_json, received_at FROM quotes WHERE shortlist_id = ?",
                 (cur.lastrowid, sid),
             )
 

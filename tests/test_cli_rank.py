@@ -174,12 +174,13 @@ def test_csv_output_is_the_engines_ranking(runs, shipped):
     expected = rank(shipped, Scenario(origin="london", currency="GBP")).table
     assert t["facility_id"].tolist() == expected.index.tolist()
     assert t["rank"].tolist() == list(range(1, len(expected) + 1))
-    # CSV floats round-trip exactly.
-    np.testing.assert_array_equal(t["score"].to_numpy(), expected["score"].to_numpy())
-    np.testing.assert_array_equal(t["cost_value"].to_numpy(), expected["cost"].to_numpy())
+    # CSV floats keep twelve significant digits (no binary noise such as 2952.1020479999997).
+    np.testing.assert_allclose(t["score"].to_numpy(), expected["score"].to_numpy(), rtol=5e-12, atol=0)
+    np.testing.assert_allclose(t["cost_value"].to_numpy(), expected["cost"].to_numpy(), rtol=5e-12, atol=0)
+    assert all(len(repr(v).replace(".", "").lstrip("0")) <= 13 for v in t["cost_value"].dropna())
     assert (t["currency"] == "GBP").all()
     contrib = t[[c for c in t.columns if c.endswith("_contribution")]].sum(axis=1)
-    np.testing.assert_allclose(contrib, t["score"], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(contrib, t["score"], rtol=0, atol=1e-10)
     assert "p_rank1" not in t
 
 
@@ -189,7 +190,7 @@ def test_json_output_matches_csv(runs):
     assert isinstance(records, list) and len(records) == len(t)
     assert [r["facility_id"] for r in records] == t["facility_id"].tolist()
     assert [r["rank"] for r in records] == t["rank"].tolist()
-    np.testing.assert_allclose([r["score"] for r in records], t["score"], rtol=1e-13, atol=0)
+    np.testing.assert_allclose([r["score"] for r in records], t["score"], rtol=5e-12, atol=0)  # CSV: 12 digits
     assert set(records[0]) == set(t.columns)
 
 

@@ -506,7 +506,7 @@ def test_statements_splits_where_sqlite_would():
     ]
     trigger = "CREATE TRIGGER tr AFTER INSERT ON t BEGIN INSERT INTO t VALUES (1); END; SELECT 2;"
     assert len(list(statements(trigger))) == 2
-    assert sum(len(list(statements(m))) for m in MIGRATIONS) == 4
+    assert sum(len(list(statements(m))) for m in MIGRATIONS) == 5
 
 
 # ---- Concurrency and crash safety ----------------------------------------------------
@@ -959,3 +959,27 @@ def test_saved_real_snapshots_compare_clean_then_show_changes(shipped, store: Sh
     assert changes(saved.items[0].snapshot, current(in_euros, first)) == [
         "currency changed from USD to EUR, so the estimates cannot be compared"
     ]
+
+
+# -- quotes kept with a shortlist ---------------------------------------------------------
+
+
+def test_a_quote_is_kept_per_item_replaced_copied_and_removed_with_it(store):
+    store.create("client", Scenario(), ["a", "b"])
+    store.save_quote("client", "a", '{"v": 1}')
+    store.save_quote("client", "a", '{"v": 2}')  # a newer quote replaces the older
+    assert store.quotes("client") == {"a": '{"v": 2}'}
+    store.duplicate("client", "copy")
+    assert store.quotes("copy") == {"a": '{"v": 2}'}
+    store.remove("client", "a")
+    assert store.quotes("client") == {}
+    assert store.quotes("copy") == {"a": '{"v": 2}'}  # the copy keeps its own
+
+
+def test_a_quote_needs_the_facility_on_the_shortlist(store):
+    store.create("client", Scenario(), ["a"])
+    with pytest.raises(ShortlistError, match="'z' is not on the shortlist 'client'"):
+        store.save_quote("client", "z", "{}")
+    with pytest.raises(ShortlistError, match="no shortlist called 'other'"):
+        store.save_quote("other", "a", "{}")
+    assert store.quotes("client") == {}
