@@ -8,9 +8,12 @@ import streamlit as st
 from app_pages.sidebar import apply_scenario
 from app_pages.state import page_dataset, shortlist_store
 from app_pages.ui import plain
-from compare import export, report
+from compare import costs, export, quotes, report
 from compare.costs import format_range
+from compare.problems import DataError
 from compare.shortlists import ShortlistError, changes_since_saved, snapshots_from
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _reopen(scenario) -> None:
@@ -75,6 +78,118 @@ def _edit(store, shortlist, current, changed) -> None:
             st.error(plain(exc))
 
 
+def _quotes(store, ds, shortlist, scenario, saved, current) -> None:
+    """Ask each facility for an itemised quote, and bring the returned template back in."""
+    st.subheader("Quotes")
+    present = [i.facility_id for i in shortlist.items if i.facility_id in ds.facilities.index]
+    if not present:
+        return
+    by_facility = {q.facility_id: q for q in saved}
+    if saved:
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "Facility": [ds.facilities.loc[q.facility_id, "name"] for q in saved],
+                    "From": [q.sender for q in saved],
+                    "Dated": [q.quoted_on.isoformat() for q in saved],
+                    "Valid until": [
+                        (q.valid_until.isoformat() if q.valid_until else "not stated")
+                        + (" (EXPIRED)" if q.expired() else "")
+                        for q in saved
+                    ],
+                }
+            ),
+            hide_index=True,
+            key="sl_quotes_saved",
+        )
+    fid = st.selectbox("Facility", present, key="sl_quote_facility", format_func=lambda f: ds.facilities.loc[f, "name"])
+    currency = scenario.trip.currency
+    with st.expander("Ask for a quote"):
+        st.caption("The letter states the case and asks for every cost line; the template has the same lines.")
+        patient = st.text_input("Patient name (only if the patient agrees)", key="sl_quote_patient", max_chars=100)
+        imaging = st.text_input("Imaging already done", key="sl_quote_imaging", max_chars=300)
+        dates = st.text_input("Travel dates", key="sl_quote_dates", max_chars=100)
+        case = quotes.Case(
+            procedure=scenario.trip.procedure,
+            companion=scenario.trip.companion,
+            passport=scenario.trip.passport,
+            imaging_done=imaging,
+            travel_dates=dates,
+            patient_name=patient,
+        )
+        template = quotes.request_template(ds, fid, currency)
+        with st.container(horizontal=True):
+            st.download_button(
+                "Request letter (HTML)",
+                key="sl_quote_letter",
+                mime="text/html",
+                file_name=f"{fid}.html",
+                data=quotes.request_letter(ds, fid, case, currency).encode("utf-8"),
+            )
+            st.download_button(
+                "Template (CSV)",
+                key="sl_quote_csv",
+                mime="text/csv",
+                file_name=f"{fid}-quote.csv",
+                data=export.to_csv_bytes(template),
+            )
+            st.download_button(
+                "Template (Excel)",
+                key="sl_quote_xlsx",
+                mime=XLSX,
+                file_name=f"{fid}-quote.xlsx",
+                data=lambda: export.to_xlsx_bytes({"quote": template}),
+            )
+    upload = st.file_uploader(
+        "Returned quote template (CSV or Excel)", type=["csv", "xlsx"], key=f"sl_quote_upload_{fid}"
+    )
+    if upload is None:
+        if fid in by_facility:
+            _comparison(ds, scenario, by_facility[fid])
+        return
+    try:
+        quote = quotes.read_quote(ds, upload.getvalue(), upload.name, facility_id=fid)
+    except DataError as exc:
+        st.error("This quote was not read; nothing is saved. Fix these cells and upload it again:")
+        st.code("\n".join(str(p) for p in exc.problems), language=None)
+        return
+    _comparison(ds, scenario, quote)
+    if st.button("Save this quote with the shortlist", key="sl_quote_save", type="primary"):
+        try:
+            store.save_quote(shortlist.name, fid, quote.to_json())
+        except ShortlistError as exc:
+            st.error(plain(exc))
+            return
+        st.success("Quote saved: its lines now count as quoted in the whole trip.")
+        st.rerun()
+
+
+def _comparison(ds, scenario, quote) -> None:
+    before = costs.cost_frame(ds, scenario.trip)
+    after = quotes.apply_quotes(ds, before, [quote])
+    currency = scenario.trip.currency
+    if quote.expired():
+        st.warning(f"This quote expired on {quote.valid_until.isoformat()}: ask for a new one before relying on it.")
+    old, new = before.totals.loc[quote.facility_id], after.totals.loc[quote.facility_id]
+    st.markdown(
+        f"Quote from **{plain(quote.sender)}** dated {quote.quoted_on.isoformat()}. Whole trip: "
+        f"{format_range(old['comparable_low'], old['comparable_high'], currency)} with published figures, "
+        f"**{format_range(new['comparable_low'], new['comparable_high'], currency)} with the quote**."
+    )
+    table = quotes.quote_comparison(before, after, quote)
+    st.dataframe(
+        table[["label", "before", "quote", "change"]],
+        hide_index=True,
+        key=f"sl_quote_cmp_{quote.facility_id}",
+        column_config={
+            "label": "Cost line",
+            "before": "Published or estimated",
+            "quote": "Quoted",
+            "change": "What changed",
+        },
+    )
+
+
 def render() -> None:
     st.title("Shortlists")
     if st.session_state.pop("_reopened", False):
@@ -112,7 +227,14 @@ def render() -> None:
     )
     scenario = shortlist.scenario or st.session_state["_scenario"]
     try:
-        current = report.shortlist_ranking(ds, scenario)
+        saved, unreadable = quotes.parse_saved(store.quotes(shortlist.name))
+    except ShortlistError as exc:
+        st.error(plain(exc))
+        saved, unreadable = [], []
+    for fid in unreadable:
+        st.warning(f"The saved quote of {plain(fid)} cannot be read; published figures are used instead.")
+    try:
+        current = report.shortlist_ranking(ds, scenario, saved)
     except ValueError as exc:
         st.error(f"This shortlist's scenario no longer fits the data: {plain(exc)}")
         st.stop()
@@ -149,6 +271,7 @@ def render() -> None:
                 client=shortlist.client,
                 notes=notes,
                 changes=changed,
+                ranking=current,
             ).encode("utf-8"),
         )
         st.download_button(
@@ -157,21 +280,23 @@ def render() -> None:
             icon=":material/download:",
             mime="text/csv",
             file_name=f"{stem}.csv",
-            data=lambda: export.to_csv_bytes(report.shortlist_table(ds, scenario, ids, notes)),
+            data=lambda: export.to_csv_bytes(report.shortlist_table(ds, scenario, ids, notes, ranking=current)),
         )
         st.download_button(
             "Excel",
             key="sl_xlsx",
             icon=":material/table:",
             file_name=f"{stem}.xlsx",
-            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            mime=XLSX,
             data=lambda: export.to_xlsx_bytes(
                 {
-                    "shortlist": report.shortlist_table(ds, scenario, ids, notes),
+                    "shortlist": report.shortlist_table(ds, scenario, ids, notes, ranking=current),
                     "sources": ds.facts[ds.facts["facility_id"].isin(ids)],
                 }
             ),
         )
+
+    _quotes(store, ds, shortlist, scenario, saved, current)
 
     with st.expander("Rename, duplicate, delete or update the scenario"):
         new_name = st.text_input("New name", key="sl_rename_to", max_chars=100)

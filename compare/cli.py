@@ -382,6 +382,19 @@ def _shortlist(args):
     return shortlist
 
 
+def _saved_quotes(args, shortlist) -> list:
+    from compare import quotes
+    from compare.shortlists import ShortlistError, ShortlistStore
+
+    try:
+        saved, unreadable = quotes.parse_saved(ShortlistStore(args.db).quotes(shortlist.name))
+    except ShortlistError as exc:
+        raise UsageError(str(exc)) from None
+    for fid in unreadable:
+        print(f"warning: the saved quote of {fid} cannot be read; published figures are used", file=sys.stderr)
+    return saved
+
+
 def cmd_shortlists(args) -> int:
     from compare.shortlists import ShortlistError, ShortlistStore
 
@@ -404,7 +417,7 @@ def cmd_report(args) -> int:
     ds = _load(args.data)
     ids = [item.facility_id for item in shortlist.items]
     try:
-        current = report.shortlist_ranking(ds, shortlist.scenario)
+        current = report.shortlist_ranking(ds, shortlist.scenario, _saved_quotes(args, shortlist))
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     changed = changes_since_saved(shortlist, current)
@@ -417,6 +430,7 @@ def cmd_report(args) -> int:
             client=shortlist.client,
             notes={i.facility_id: i.note for i in shortlist.items},
             changes=changed,
+            ranking=current,
         )
     _write(html.encode("utf-8"), args.out)
     return EXIT_OK
@@ -429,7 +443,9 @@ def cmd_export(args) -> int:
     ds = _load(args.data)
     ids = [item.facility_id for item in shortlist.items]
     try:
-        table = report.shortlist_table(ds, shortlist.scenario, ids, {i.facility_id: i.note for i in shortlist.items})
+        ranking = report.shortlist_ranking(ds, shortlist.scenario, _saved_quotes(args, shortlist))
+        notes = {i.facility_id: i.note for i in shortlist.items}
+        table = report.shortlist_table(ds, shortlist.scenario, ids, notes, ranking=ranking)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     if args.format == "csv":

@@ -101,6 +101,17 @@ class Quote:
         )
 
 
+def parse_saved(texts: dict[str, str]) -> tuple[list[Quote], list[str]]:
+    """Saved quotes (facility id -> JSON) as ``Quote``s, and the ids of any that cannot be read."""
+    good, bad = [], []
+    for fid, text in texts.items():
+        try:
+            good.append(Quote.from_json(text))
+        except (ValueError, KeyError, TypeError):
+            bad.append(fid)
+    return good, bad
+
+
 def components(ds: Dataset) -> dict[str, str]:
     """The cost lines a quote can answer: the operation package and every component, by id."""
     out = {PACKAGE: "Operation package (surgery, hospital stay and what it includes)"}

@@ -17,6 +17,7 @@ import plotly.io as pio
 from compare import charts, continuity, costs, criteria, export
 from compare.data import Dataset
 from compare.engine import Ranking, rank
+from compare.quotes import Quote, apply_quotes
 from compare.scenario import Filters, Scenario
 
 CSS = """
@@ -149,10 +150,11 @@ def describe_scenario(ds: Dataset, scenario: Scenario) -> list[str]:
     return lines
 
 
-def shortlist_ranking(ds: Dataset, scenario: Scenario) -> Ranking:
+def shortlist_ranking(ds: Dataset, scenario: Scenario, quotes: Sequence[Quote] = ()) -> Ranking:
     """Rank every facility with the scenario's weights but no filters, so each shortlisted
-    option has a rank even if today's filters would hide it."""
-    return rank(ds, scenario.model_copy(update={"filters": Filters()}))
+    option has a rank even if today's filters would hide it; saved quotes win over published figures."""
+    frame = apply_quotes(ds, costs.cost_frame(ds, scenario.trip), list(quotes))
+    return rank(ds, scenario.model_copy(update={"filters": Filters()}), frame=frame)
 
 
 def build_report(
@@ -165,11 +167,12 @@ def build_report(
     notes: Mapping[str, str] | None = None,
     changes: Mapping[str, list[str]] | None = None,
     generated: dt.datetime | None = None,
+    ranking: Ranking | None = None,
 ) -> str:
-    """The whole report as one HTML string."""
+    """The whole report as one HTML string; ``ranking`` reuses a ``shortlist_ranking`` already made."""
     notes = notes or {}
     changes = changes or {}
-    result = shortlist_ranking(ds, scenario)
+    result = ranking if ranking is not None else shortlist_ranking(ds, scenario)
     table, comp = result.table, result.components
     present = [f for f in facility_ids if f in table.index]
     missing = [f for f in facility_ids if f not in table.index]
@@ -317,10 +320,14 @@ def build_report(
 
 
 def shortlist_table(
-    ds: Dataset, scenario: Scenario, facility_ids: Sequence[str], notes: Mapping[str, str] | None = None
+    ds: Dataset,
+    scenario: Scenario,
+    facility_ids: Sequence[str],
+    notes: Mapping[str, str] | None = None,
+    ranking: Ranking | None = None,
 ) -> pd.DataFrame:
     """The ranking table (as ``rank`` prints it) for the shortlisted options, in the user's order, with notes."""
-    result = shortlist_ranking(ds, scenario)
+    result = ranking if ranking is not None else shortlist_ranking(ds, scenario)
     flat = export.ranking_table(result).set_index("facility_id", drop=False)
     present = [f for f in facility_ids if f in flat.index]
     out = flat.loc[present].reset_index(drop=True)

@@ -372,7 +372,14 @@ def test_facilitator_builds_a_shortlist_and_reopens_it(shortlist_db):
     editor = frame_with(again, "facility", "note", "remove")
     assert list(editor["facility"]) == [names[0], names[2], names[4]]
     assert set(editor["changes"]) == {"none"}
-    assert {b.label for b in again.download_button} == {"Client report (HTML)", "CSV", "Excel"}
+    assert {b.label for b in again.download_button} == {
+        "Client report (HTML)",
+        "CSV",
+        "Excel",
+        "Request letter (HTML)",
+        "Template (CSV)",
+        "Template (Excel)",
+    }
 
     stored = ShortlistStore(shortlist_db).get("Smith family")
     assert stored.client == "J. Smith"
@@ -383,6 +390,51 @@ def test_facilitator_builds_a_shortlist_and_reopens_it(shortlist_db):
     assert not again.exception
     assert again.selectbox(key="origin").value == "london"
     assert again.selectbox(key="currency").value == "GBP"
+
+
+def test_a_returned_quote_is_checked_compared_saved_and_counted(shortlist_db, shipped):
+    import datetime as dt
+
+    from compare import Scenario, quotes
+    from compare.shortlists import ShortlistStore
+
+    fid = "th-bumrungrad"
+    store = ShortlistStore(shortlist_db)
+    store.create("Quotes", Scenario(origin="london", currency="GBP"), [fid])
+    at = fresh()
+    at.switch_page("app_pages/shortlists_page.py").run()
+    assert not at.exception
+    before = frame_with(at, "facility", "whole_trip")["whole_trip"].iloc[0]
+
+    template = quotes.request_template(shipped, fid, "GBP")
+    answers = {
+        "operation_package": "12000",
+        "sender": "International office",
+        "quote_date": (dt.date.today() - dt.timedelta(days=2)).isoformat(),
+    }
+    for item, value in answers.items():
+        column = "amount" if item == "operation_package" else "answer"
+        template.loc[template["item"] == item, column] = value
+    bad = template.copy()
+    bad.loc[bad["item"] == "implants", ["amount", "currency"]] = ["-40", "GBP"]
+    uploader = at.file_uploader(key=f"sl_quote_upload_{fid}")
+    uploader.set_value(("bad.csv", bad.to_csv(index=False).encode(), "text/csv")).run()
+    assert not at.exception
+    assert any("nothing is saved" in e.value for e in at.error)
+    assert any("bad.csv:9: column 5 (amount)" in c.value for c in at.code)
+    assert store.quotes("Quotes") == {}
+
+    uploader = at.file_uploader(key=f"sl_quote_upload_{fid}")
+    uploader.set_value(("good.csv", template.to_csv(index=False).encode(), "text/csv")).run()
+    assert not at.exception
+    comparison = frame_with(at, "label", "before", "quote", "change")
+    assert comparison.set_index("label").loc["Operation (quoted price)", "quote"] == "12,000 GBP (quoted)"
+    at.button(key="sl_quote_save").click().run()
+    assert not at.exception
+    assert quotes.Quote.from_json(store.quotes("Quotes")[fid]).sender == "International office"
+    after = frame_with(at, "facility", "whole_trip")["whole_trip"].iloc[0]
+    assert after != before  # the shortlist's whole trip now counts the quoted price
+    assert "International office" in frame_with(at, "Facility", "From", "Dated")["From"].iloc[0]
 
 
 def test_unusable_shortlist_database_leaves_the_rest_working(shortlist_db):

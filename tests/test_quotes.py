@@ -210,3 +210,16 @@ def test_request_then_import_through_the_real_cli(shipped, tmp_path):
 
     wrong = _cli("quote-import", str(good), "--facility", "my-sunway-medical-centre", cwd=tmp_path)
     assert wrong.returncode == 1 and "not 'my-sunway-medical-centre'" in wrong.stderr
+
+
+def test_the_client_report_counts_a_saved_quote_and_names_its_sender(shipped):
+    from compare import report
+
+    quote = quotes.read_quote(shipped, as_csv(filled(shipped)), "q.csv")
+    scenario = Scenario(origin="london", currency="USD")
+    ranking = report.shortlist_ranking(shipped, scenario, [quote])
+    assert ranking.components.set_index(["facility_id", "component"]).loc[(FID, "operation_package"), "low"] == 15000
+    html = report.build_report(shipped, scenario, [FID], title="Quotes", ranking=ranking)
+    assert "quoted by International office, Bumrungrad" in html
+    table = report.shortlist_table(shipped, scenario, [FID], ranking=ranking)
+    assert table.loc[0, "operation_package_status"] == "quoted"
