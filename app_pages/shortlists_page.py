@@ -81,6 +81,8 @@ def _edit(store, shortlist, current, changed) -> None:
 def _quotes(store, ds, shortlist, scenario, saved, current) -> None:
     """Ask each facility for an itemised quote, and bring the returned template back in."""
     st.subheader("Quotes")
+    if saved_now := st.session_state.pop("_quote_saved", None):
+        st.success(saved_now)
     present = [i.facility_id for i in shortlist.items if i.facility_id in ds.facilities.index]
     if not present:
         return
@@ -140,8 +142,9 @@ def _quotes(store, ds, shortlist, scenario, saved, current) -> None:
                 file_name=f"{fid}-quote.xlsx",
                 data=lambda: export.to_xlsx_bytes({"quote": template}),
             )
+    uploads = st.session_state.setdefault("_quote_uploads", 0)  # a new key empties the uploader once saved
     upload = st.file_uploader(
-        "Returned quote template (CSV or Excel)", type=["csv", "xlsx"], key=f"sl_quote_upload_{fid}"
+        "Returned quote template (CSV or Excel)", type=["csv", "xlsx"], key=f"sl_quote_upload_{fid}_{uploads}"
     )
     if upload is None:
         if fid in by_facility:
@@ -160,7 +163,8 @@ def _quotes(store, ds, shortlist, scenario, saved, current) -> None:
         except ShortlistError as exc:
             st.error(plain(exc))
             return
-        st.success("Quote saved: its lines now count as quoted in the whole trip.")
+        st.session_state["_quote_saved"] = "Quote saved: its lines now count as quoted in the whole trip."
+        st.session_state["_quote_uploads"] = uploads + 1
         st.rerun()
 
 

@@ -417,14 +417,14 @@ def test_a_returned_quote_is_checked_compared_saved_and_counted(shortlist_db, sh
         template.loc[template["item"] == item, column] = value
     bad = template.copy()
     bad.loc[bad["item"] == "implants", ["amount", "currency"]] = ["-40", "GBP"]
-    uploader = at.file_uploader(key=f"sl_quote_upload_{fid}")
+    uploader = at.file_uploader(key=f"sl_quote_upload_{fid}_0")
     uploader.set_value(("bad.csv", bad.to_csv(index=False).encode(), "text/csv")).run()
     assert not at.exception
     assert any("nothing is saved" in e.value for e in at.error)
     assert any("bad.csv:9: column 5 (amount)" in c.value for c in at.code)
     assert store.quotes("Quotes") == {}
 
-    uploader = at.file_uploader(key=f"sl_quote_upload_{fid}")
+    uploader = at.file_uploader(key=f"sl_quote_upload_{fid}_0")
     uploader.set_value(("good.csv", template.to_csv(index=False).encode(), "text/csv")).run()
     assert not at.exception
     comparison = frame_with(at, "label", "before", "quote", "change")
@@ -432,6 +432,8 @@ def test_a_returned_quote_is_checked_compared_saved_and_counted(shortlist_db, sh
     at.button(key="sl_quote_save").click().run()
     assert not at.exception
     assert quotes.Quote.from_json(store.quotes("Quotes")[fid]).sender == "International office"
+    assert any("Quote saved" in m.value for m in at.success)
+    assert at.file_uploader(key=f"sl_quote_upload_{fid}_1").value is None  # emptied once saved
     after = frame_with(at, "facility", "whole_trip")["whole_trip"].iloc[0]
     assert after != before  # the shortlist's whole trip now counts the quoted price
     assert "International office" in frame_with(at, "Facility", "From", "Dated")["From"].iloc[0]
