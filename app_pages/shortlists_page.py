@@ -276,6 +276,7 @@ def render() -> None:
                 notes=notes,
                 changes=changed,
                 ranking=current,
+                quotes=saved,
             ).encode("utf-8"),
         )
         st.download_button(

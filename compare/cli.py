@@ -416,8 +416,9 @@ def cmd_report(args) -> int:
     shortlist = _shortlist(args)
     ds = _load(args.data)
     ids = [item.facility_id for item in shortlist.items]
+    saved = _saved_quotes(args, shortlist)
     try:
-        current = report.shortlist_ranking(ds, shortlist.scenario, _saved_quotes(args, shortlist))
+        current = report.shortlist_ranking(ds, shortlist.scenario, saved)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     changed = changes_since_saved(shortlist, current)
@@ -431,6 +432,7 @@ def cmd_report(args) -> int:
             notes={i.facility_id: i.note for i in shortlist.items},
             changes=changed,
             ranking=current,
+            quotes=saved,
         )
     _write(html.encode("utf-8"), args.out)
     return EXIT_OK

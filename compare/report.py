@@ -17,7 +17,7 @@ import plotly.io as pio
 from compare import charts, continuity, costs, criteria, export
 from compare.data import Dataset
 from compare.engine import Ranking, rank
-from compare.quotes import Quote, apply_quotes
+from compare.quotes import Quote, apply_quotes, quote_comparison
 from compare.scenario import Filters, Scenario
 
 CSS = """
@@ -168,11 +168,18 @@ def build_report(
     changes: Mapping[str, list[str]] | None = None,
     generated: dt.datetime | None = None,
     ranking: Ranking | None = None,
+    quotes: Sequence[Quote] = (),
 ) -> str:
-    """The whole report as one HTML string; ``ranking`` reuses a ``shortlist_ranking`` already made."""
+    """The whole report as one HTML string.
+
+    ``quotes`` are the quotes saved with the shortlist: each option with one shows what it adds
+    or leaves out; ``ranking`` reuses a ``shortlist_ranking(ds, scenario, quotes)`` already made.
+    """
     notes = notes or {}
     changes = changes or {}
-    result = ranking if ranking is not None else shortlist_ranking(ds, scenario)
+    result = ranking if ranking is not None else shortlist_ranking(ds, scenario, quotes)
+    quoted = {q.facility_id: q for q in quotes}
+    published = costs.cost_frame(ds, scenario.trip) if quoted else None
     table, comp = result.table, result.components
     present = [f for f in facility_ids if f in table.index]
     missing = [f for f in facility_ids if f not in table.index]
@@ -261,6 +268,8 @@ def build_report(
             parts.append(f"<p class='note'><strong>Note:</strong> {_e(notes[fid])}</p>")
         for change in changes.get(fid, []):
             parts.append(f"<p class='status-estimated'>Changed since the shortlist was saved: {_e(change)}</p>")
+        if fid in quoted:
+            parts += _quote_section(quoted[fid], published, result.costs)
         t = result.costs.totals.loc[fid]
         parts.append(
             "<p class='small'>Expected cost of complications (infection, reoperation, non-union; probability "
@@ -317,6 +326,33 @@ def build_report(
     parts.append("</tbody></table>")
     parts.append(f"<p class='small muted'>{_e(ds.disclaimer)}</p></body></html>")
     return "\n".join(parts)
+
+
+def _quote_section(quote: Quote, published: costs.CostFrame, with_quotes: costs.CostFrame) -> list[str]:
+    """What a saved quote adds or leaves out against the published and estimated figures."""
+    valid = f", valid until {quote.valid_until.isoformat()}" if quote.valid_until else ", validity not stated"
+    expired = (
+        " <strong class='status-unknown'>Expired: ask for a new quote before relying on it.</strong>"
+        if quote.expired()
+        else ""
+    )
+    table = quote_comparison(published, with_quotes, quote)
+    answered = table[table["quote_status"] != ""]
+    out = [
+        f"<p><strong>Quote</strong> from {_e(quote.sender)}, dated {quote.quoted_on.isoformat()}{valid}.{expired}</p>",
+        "<table><thead><tr><th>Cost line</th><th>Published or estimated</th><th>Quoted</th><th>What changed</th>"
+        "</tr></thead><tbody>",
+        *[
+            f"<tr><td>{_e(r.label)}</td><td>{_e(r.before)}</td><td>{_e(r.quote)}</td><td>{_e(r.change)}</td></tr>"
+            for r in answered.itertuples()
+        ],
+        "</tbody></table>",
+    ]
+    if quote.answers:
+        out.append("<ul class='small'>")
+        out += [f"<li>{_e(k.replace('_', ' '))}: {_e(v)}</li>" for k, v in quote.answers.items()]
+        out.append("</ul>")
+    return out
 
 
 def shortlist_table(

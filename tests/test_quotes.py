@@ -219,7 +219,10 @@ def test_the_client_report_counts_a_saved_quote_and_names_its_sender(shipped):
     scenario = Scenario(origin="london", currency="USD")
     ranking = report.shortlist_ranking(shipped, scenario, [quote])
     assert ranking.components.set_index(["facility_id", "component"]).loc[(FID, "operation_package"), "low"] == 15000
-    html = report.build_report(shipped, scenario, [FID], title="Quotes", ranking=ranking)
+    html = report.build_report(shipped, scenario, [FID], title="Quotes", ranking=ranking, quotes=[quote])
     assert "quoted by International office, Bumrungrad" in html
+    assert "<strong>Quote</strong> from International office, Bumrungrad" in html
+    assert "left out of the quoted price" in html and "Medtronic CD Horizon Solera" in html
+    assert "Expired: ask for a new quote" not in html
     table = report.shortlist_table(shipped, scenario, [FID], ranking=ranking)
     assert table.loc[0, "operation_package_status"] == "quoted"
