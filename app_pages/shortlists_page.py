@@ -8,7 +8,7 @@ import streamlit as st
 from app_pages.sidebar import apply_scenario
 from app_pages.state import page_dataset, shortlist_store
 from app_pages.ui import plain
-from compare import costs, export, quotes, report
+from compare import export, quotes, report
 from compare.costs import format_range
 from compare.problems import DataError
 from compare.shortlists import ShortlistError, changes_since_saved, snapshots_from
@@ -169,20 +169,17 @@ def _quotes(store, ds, shortlist, scenario, saved, current) -> None:
 
 
 def _comparison(ds, scenario, quote) -> None:
-    before = costs.cost_frame(ds, scenario.trip)
-    after = quotes.apply_quotes(ds, before, [quote])
+    checked = quotes.review(ds, scenario.trip, quote)
     currency = scenario.trip.currency
     if quote.expired():
         st.warning(f"This quote expired on {quote.valid_until.isoformat()}: ask for a new one before relying on it.")
-    old, new = before.totals.loc[quote.facility_id], after.totals.loc[quote.facility_id]
     st.markdown(
         f"Quote from **{plain(quote.sender)}** dated {quote.quoted_on.isoformat()}. Whole trip: "
-        f"{format_range(old['comparable_low'], old['comparable_high'], currency)} with published figures, "
-        f"**{format_range(new['comparable_low'], new['comparable_high'], currency)} with the quote**."
+        f"{format_range(*checked.before, currency)} with published figures, "
+        f"**{format_range(*checked.after, currency)} with the quote**."
     )
-    table = quotes.quote_comparison(before, after, quote)
     st.dataframe(
-        table[["label", "before", "quote", "change"]],
+        checked.comparison[["label", "before", "quote", "change"]],
         hide_index=True,
         key=f"sl_quote_cmp_{quote.facility_id}",
         column_config={

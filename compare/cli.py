@@ -1,9 +1,9 @@
-"""Command line: ``python -m compare validate|facilities|rank``."""
+"""Command line (``spine-compare`` or ``python -m compare``): validate, facilities, rank; the
+shortlist commands (report, export, quotes) are in ``compare.cli_shortlists``."""
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import io
 import json
 import sys
@@ -12,16 +12,12 @@ from pathlib import Path
 import pandas as pd
 
 from compare import costs, criteria, export, fields
-from compare.data import load_dataset, summary
+from compare.cli_common import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, UsageError, load, progress, write
+from compare.cli_shortlists import SHORTLIST_COMMANDS, add_shortlist_parsers
+from compare.data import summary
 from compare.engine import rank
 from compare.problems import DataError
 from compare.scenario import Scenario, scenario_from_yaml
-
-EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
-
-
-class UsageError(Exception):
-    """Bad flags or files: reported in one line, exit code 2."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -78,64 +74,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     r.add_argument("--out", type=Path, default=None)
 
-    s = sub.add_parser("shortlists", help="list saved shortlists")
-    s.add_argument(
-        "--db", type=Path, default=None, help="shortlist database (default: $SPINE_SHORTLISTS_DB or ~/.local/share)"
-    )
-
-    rep = sub.add_parser("report", help="client report of a shortlist: one self-contained HTML file")
-    rep.add_argument("--shortlist", required=True, help="shortlist name")
-    rep.add_argument("--out", type=Path, required=True, help="HTML file to write")
-    rep.add_argument("--db", type=Path, default=None)
-    rep.add_argument("--data", default=None, help="data folder")
-
-    e = sub.add_parser("export", help="a shortlist as CSV or Excel, with source, as-of and evidence columns")
-    e.add_argument("--shortlist", required=True, help="shortlist name")
-    e.add_argument("--format", choices=["csv", "xlsx"], default="csv")
-    e.add_argument("--out", type=Path, required=True)
-    e.add_argument("--db", type=Path, default=None)
-    e.add_argument("--data", default=None, help="data folder")
-
-    q = sub.add_parser(
-        "quote-request",
-        help="for each facility of a shortlist: a printable request letter and a fill-in quote template",
-    )
-    q.add_argument("--shortlist", required=True, help="shortlist name")
-    q.add_argument("--out", type=Path, required=True, help="folder to write the requests to")
-    q.add_argument("--patient-name", default="", help="only if the patient agrees: no name is written otherwise")
-    q.add_argument("--imaging", default="", help="imaging already done, e.g. 'MRI 2026-10, standing X-rays'")
-    q.add_argument("--travel-dates", default="", help="e.g. 'March 2027, flexible'")
-    q.add_argument("--db", type=Path, default=None)
-    q.add_argument("--data", default=None, help="data folder")
-
-    qi = sub.add_parser("quote-import", help="check a returned quote template (CSV or XLSX) and show what it changes")
-    qi.add_argument("file", type=Path, help="the filled-in template")
-    qi.add_argument("--shortlist", default=None, help="save the quote with this shortlist (the facility must be on it)")
-    qi.add_argument("--facility", default=None, help="refuse a quote for any other facility")
-    qi.add_argument("--db", type=Path, default=None)
-    qi.add_argument("--data", default=None, help="data folder")
+    add_shortlist_parsers(sub)
     return parser
 
 
-def _write(data: bytes, out: Path | None) -> None:
-    if out is None:
-        sys.stdout.write(data.decode("utf-8"))
-        return
-    try:
-        out.write_bytes(data)
-    except OSError as exc:
-        raise UsageError(f"cannot write {out}: {exc.strerror}") from None
-
-
-def _load(data_dir):
-    try:
-        return load_dataset(data_dir)
-    except DataError as exc:
-        raise UsageError(str(exc)) from None
-
-
 def cmd_validate(args) -> int:
-    ds = _load(args.data_dir)
+    ds = load(args.data_dir)
     if args.summary:
         return _summary(ds, args.format)
     shown = ds.errors if args.quiet_warnings else ds.problems
@@ -172,9 +116,9 @@ def _summary(ds, fmt: str) -> int:
 
 
 def cmd_facilities(args) -> int:
-    ds = _load(args.data)
+    ds = load(args.data)
     table = export.facilities_table(ds)
-    _write(export.to_csv_bytes(table) if args.format == "csv" else export.to_json_bytes(table), args.out)
+    write(export.to_csv_bytes(table) if args.format == "csv" else export.to_json_bytes(table), args.out)
     return EXIT_OK
 
 
@@ -255,41 +199,14 @@ def _first_error(exc: Exception) -> str:
     return str(exc)
 
 
-@contextlib.contextmanager
-def _progress(description: str):
-    """A progress bar on a terminal (standard error), nothing when piped; yields ``(done, total)`` callback."""
-    if not sys.stderr.isatty():
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task(description, total=None)
-        yield lambda done, total: bar.update(task, completed=done, total=total)
-
-
-@contextlib.contextmanager
-def _working(description: str):
-    """A spinner on a terminal (standard error) while one long step runs; nothing when piped."""
-    if not sys.stderr.isatty():
-        yield
-        return
-    from rich.console import Console
-
-    with Console(stderr=True).status(description):
-        yield
-
-
 def cmd_rank(args) -> int:
-    ds = _load(args.data)
+    ds = load(args.data)
     scenario = scenario_from_args(args, ds)
     if args.samples < 1 or args.samples > 1_000_000:
         raise UsageError("--samples must be between 1 and 1,000,000")
     what = f"Sampling {args.samples:,} weightings and prices" if args.sensitivity else "Ranking"
     try:
-        with _progress(what) as progress:
+        with progress(what) as report_progress:
             result = rank(
                 ds,
                 scenario,
@@ -297,7 +214,7 @@ def cmd_rank(args) -> int:
                 samples=args.samples,
                 concentration=args.confidence,
                 seed=args.seed,
-                progress=progress,
+                progress=report_progress,
             )
     except ValueError as exc:
         raise UsageError(str(exc)) from None
@@ -318,13 +235,13 @@ def cmd_rank(args) -> int:
         table = export.ranking_table(result)
     fmt = args.format or ("table" if args.out is None and sys.stdout.isatty() else "csv")
     if fmt == "table":
-        _write(_table_text(result, table).encode("utf-8"), args.out)
+        write(_table_text(result, table).encode("utf-8"), args.out)
     elif fmt == "xlsx":
         if args.out is None:
             raise UsageError("--format xlsx writes a binary file: give --out FILE.xlsx")
-        _write(export.to_xlsx_bytes({"ranking": table}), args.out)
+        write(export.to_xlsx_bytes({"ranking": table}), args.out)
     else:
-        _write(export.to_csv_bytes(table) if fmt == "csv" else export.to_json_bytes(table), args.out)
+        write(export.to_csv_bytes(table) if fmt == "csv" else export.to_json_bytes(table), args.out)
     return EXIT_OK
 
 
@@ -370,180 +287,7 @@ def _table_text(result, table: pd.DataFrame) -> str:
     return console.export_text()
 
 
-def _shortlist(args):
-    from compare.shortlists import ShortlistError, ShortlistStore
-
-    try:
-        shortlist = ShortlistStore(args.db).get(args.shortlist)
-    except ShortlistError as exc:
-        raise UsageError(str(exc)) from None
-    if shortlist.scenario is None:
-        raise UsageError(f"the saved scenario of {args.shortlist!r} cannot be read: {shortlist.scenario_problem}")
-    return shortlist
-
-
-def _saved_quotes(args, shortlist) -> list:
-    from compare import quotes
-    from compare.shortlists import ShortlistError, ShortlistStore
-
-    try:
-        saved, unreadable = quotes.parse_saved(ShortlistStore(args.db).quotes(shortlist.name))
-    except ShortlistError as exc:
-        raise UsageError(str(exc)) from None
-    for fid in unreadable:
-        print(f"warning: the saved quote of {fid} cannot be read; published figures are used", file=sys.stderr)
-    return saved
-
-
-def cmd_shortlists(args) -> int:
-    from compare.shortlists import ShortlistError, ShortlistStore
-
-    try:
-        summaries = ShortlistStore(args.db).list()
-    except ShortlistError as exc:
-        raise UsageError(str(exc)) from None
-    for s in summaries:
-        print(f"{s.name}\t{s.client or ''}\t{s.n_items} options\tupdated {s.updated_at}")
-    if not summaries:
-        print("no shortlists saved yet", file=sys.stderr)
-    return EXIT_OK
-
-
-def cmd_report(args) -> int:
-    from compare import report
-    from compare.shortlists import changes_since_saved
-
-    shortlist = _shortlist(args)
-    ds = _load(args.data)
-    ids = [item.facility_id for item in shortlist.items]
-    saved = _saved_quotes(args, shortlist)
-    try:
-        current = report.shortlist_ranking(ds, shortlist.scenario, saved)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
-    changed = changes_since_saved(shortlist, current)
-    with _working(f"Writing the report for {shortlist.name}"):
-        html = report.build_report(
-            ds,
-            shortlist.scenario,
-            ids,
-            title=f"Spinal fusion abroad: {shortlist.name}",
-            client=shortlist.client,
-            notes={i.facility_id: i.note for i in shortlist.items},
-            changes=changed,
-            ranking=current,
-            quotes=saved,
-        )
-    _write(html.encode("utf-8"), args.out)
-    return EXIT_OK
-
-
-def cmd_export(args) -> int:
-    from compare import report
-
-    shortlist = _shortlist(args)
-    ds = _load(args.data)
-    ids = [item.facility_id for item in shortlist.items]
-    try:
-        ranking = report.shortlist_ranking(ds, shortlist.scenario, _saved_quotes(args, shortlist))
-        notes = {i.facility_id: i.note for i in shortlist.items}
-        table = report.shortlist_table(ds, shortlist.scenario, ids, notes, ranking=ranking)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
-    if args.format == "csv":
-        _write(export.to_csv_bytes(table), args.out)
-    else:
-        facts = ds.facts[ds.facts["facility_id"].isin(ids)]
-        _write(export.to_xlsx_bytes({"shortlist": table, "sources": facts}), args.out)
-    return EXIT_OK
-
-
-def cmd_quote_request(args) -> int:
-    from compare import quotes
-
-    shortlist = _shortlist(args)
-    ds = _load(args.data)
-    trip = shortlist.scenario.trip
-    case = quotes.Case(
-        procedure=trip.procedure,
-        companion=trip.companion,
-        passport=trip.passport,
-        imaging_done=args.imaging,
-        travel_dates=args.travel_dates,
-        patient_name=args.patient_name,
-    )
-    try:
-        args.out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(f"cannot create {args.out}: {exc.strerror}") from None
-    written = 0
-    for item in shortlist.items:
-        if item.facility_id not in ds.facilities.index:
-            print(f"skipped {item.facility_id}: no longer in the data", file=sys.stderr)
-            continue
-        template = quotes.request_template(ds, item.facility_id, trip.currency)
-        base = args.out / item.facility_id
-        _write(quotes.request_letter(ds, item.facility_id, case, trip.currency).encode("utf-8"), Path(f"{base}.html"))
-        _write(export.to_csv_bytes(template), Path(f"{base}-quote.csv"))
-        _write(export.to_xlsx_bytes({"quote": template}), Path(f"{base}-quote.xlsx"))
-        written += 1
-    print(
-        f"wrote {written} request(s) to {args.out}: a letter (.html) and a template (.csv, .xlsx) each", file=sys.stderr
-    )
-    return EXIT_OK
-
-
-def cmd_quote_import(args) -> int:
-    from compare import quotes
-    from compare.shortlists import ShortlistError, ShortlistStore
-
-    ds = _load(args.data)
-    try:
-        raw = args.file.read_bytes()
-    except OSError as exc:
-        raise UsageError(f"cannot read {args.file}: {exc.strerror}") from None
-    scenario = _shortlist(args).scenario if args.shortlist else Scenario()
-    try:
-        quote = quotes.read_quote(ds, raw, args.file.name, facility_id=args.facility)
-    except DataError as exc:
-        print(str(exc), file=sys.stderr)  # every problem, by row and column; nothing saved
-        return EXIT_ERRORS
-    before = costs.cost_frame(ds, scenario.trip)
-    after = quotes.apply_quotes(ds, before, [quote])
-    table = quotes.quote_comparison(before, after, quote)
-    answered = table[table["quote_status"] != ""]
-    fid, currency = quote.facility_id, scenario.trip.currency
-    lines = [f"{ds.facilities.loc[fid, 'name']}: quote from {quote.sender} dated {quote.quoted_on}"]
-    if quote.expired():
-        lines.append(f"EXPIRED on {quote.valid_until}: ask for a new quote before relying on it")
-    lines += [f"  {r.label}: {r.change}" for r in answered.itertuples()]
-    old, new = before.totals.loc[fid], after.totals.loc[fid]
-    lines.append(
-        "  whole trip (comparable): "
-        f"{costs.format_range(old['comparable_low'], old['comparable_high'], currency)} before, "
-        f"{costs.format_range(new['comparable_low'], new['comparable_high'], currency)} with the quote"
-    )
-    lines += [f"  {k.replace('_', ' ')}: {v}" for k, v in quote.answers.items()]
-    print("\n".join(lines))
-    if args.shortlist:
-        try:
-            ShortlistStore(args.db).save_quote(args.shortlist, fid, quote.to_json())
-        except ShortlistError as exc:
-            raise UsageError(str(exc)) from None
-        print(f"saved with the shortlist {args.shortlist!r}", file=sys.stderr)
-    return EXIT_OK
-
-
-COMMANDS = {
-    "validate": cmd_validate,
-    "facilities": cmd_facilities,
-    "rank": cmd_rank,
-    "shortlists": cmd_shortlists,
-    "report": cmd_report,
-    "export": cmd_export,
-    "quote-request": cmd_quote_request,
-    "quote-import": cmd_quote_import,
-}
+COMMANDS = {"validate": cmd_validate, "facilities": cmd_facilities, "rank": cmd_rank, **SHORTLIST_COMMANDS}
 
 
 def main(argv: list[str] | None = None) -> int:

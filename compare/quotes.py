@@ -412,6 +412,27 @@ def quote_comparison(before: CostFrame, after: CostFrame, quote: Quote) -> pd.Da
     return out
 
 
+@dataclass(frozen=True)
+class Review:
+    """One quote against the published and estimated figures: per line, and the whole trip."""
+
+    comparison: pd.DataFrame  # quote_comparison
+    before: tuple[float, float]  # comparable whole trip without the quote
+    after: tuple[float, float]  # and with it
+
+
+def review(ds: Dataset, trip, quote: Quote) -> Review:
+    """What ``quote`` changes for one trip (``compare.scenario.Trip``)."""
+    before = costs.cost_frame(ds, trip)
+    after = apply_quotes(ds, before, [quote])
+    fid = quote.facility_id
+
+    def whole(frame: CostFrame) -> tuple[float, float]:
+        return float(frame.totals.loc[fid, "comparable_low"]), float(frame.totals.loc[fid, "comparable_high"])
+
+    return Review(quote_comparison(before, after, quote), whole(before), whole(after))
+
+
 def _figure(row: pd.Series, currency: str) -> str:
     if row["status"] == Status.INCLUDED.value:
         return "included"
