@@ -18,6 +18,7 @@ import html
 import io
 import json
 import math
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -34,6 +35,7 @@ MAX_ROWS = 200
 MAX_LINE_USD = 500_000  # one line of a quote above this (in US dollars) is a typo, not a price
 TEMPLATE_COLUMNS = ["facility_id", "item", "label", "included", "amount", "currency", "answer"]
 FORMULA_PREFIXES = ("=", "+", "@")
+AMOUNT = re.compile(r"\d+(\.\d+)?|\d{1,3}(,\d{3})+(\.\d+)?")
 YES, NO = {"yes", "y", "true", "1"}, {"no", "n", "false", "0"}
 
 # Questions asked besides the cost lines: item -> what is asked. Dates are YYYY-MM-DD.
@@ -218,6 +220,8 @@ def read_quote(ds: Dataset, raw: bytes, name: str, *, facility_id: str | None = 
     With ``facility_id``, a quote for another facility is refused.
     """
     rows = _cells(raw, name)
+    if len(rows) > MAX_ROWS + 1:
+        raise DataError([Problem(name, MAX_ROWS + 2, "(rows)", f"more than {MAX_ROWS} rows: not a quote template")])
     if not rows:
         raise DataError([Problem(name, 1, "(file)", "empty: expected the quote template's header and rows")])
     header = [str(v or "").strip().lower() for v, _ in rows[0]]
@@ -313,14 +317,15 @@ def _row_of(rows, col, item: str) -> int:
 def _amount(text: str, currency: str, rates: dict[str, float], problem) -> tuple[float | None, str]:
     if not text:
         return None, currency
-    try:
-        amount = float(text.replace(",", "").replace(" ", ""))
-    except ValueError:
-        problem(f"{text!r} is not a number")
+    plain = text.replace(" ", "").replace("\u00a0", "")
+    if plain.startswith("-"):
+        problem(f"{text!r}: an amount must be zero or more")
         return None, currency
-    if not math.isfinite(amount) or amount < 0:
-        problem(f"{text!r}: an amount must be a finite number, zero or more")
+    # Only unambiguous forms: "12.000,00" (a European 12,000) must not become 12.
+    if not AMOUNT.fullmatch(plain):
+        problem(f"{text!r} is not a number: write it as 12000 or 12,000.50")
         return None, currency
+    amount = float(plain.replace(",", ""))
     if currency in rates and amount / rates[currency] > MAX_LINE_USD:
         problem(f"{amount:,.0f} {currency} is above {MAX_LINE_USD:,} USD for one line; check the amount")
         return None, currency

@@ -82,6 +82,8 @@ BAD = {
     "negative": ({"implants": ("", "-5", "THB", "")}, "amount", "-5"),
     "absurd": ({"operation_package": ("", "9000000", "USD", "")}, "amount", "above 500,000 USD"),
     "not-a-number": ({"operation_package": ("", "about 15k", "USD", "")}, "amount", "is not a number"),
+    "european-thousands": ({"operation_package": ("", "12.000,00", "EUR", "")}, "amount", "write it as 12000"),
+    "infinite": ({"operation_package": ("", "inf", "USD", "")}, "amount", "is not a number"),
     "currency": ({"implants": ("", "90000", "BAHT", "")}, "currency", "unknown currency 'BAHT'"),
     "included": ({"brace": ("maybe", "", "", "")}, "included", "write yes or no"),
     "date": ({"quote_date": ("", "", "", "20/11/2026")}, "quote_date", "is not a date"),
@@ -131,6 +133,7 @@ def test_a_formula_cell_in_excel_is_refused(shipped):
         (b"PK\x03\x04 not really a zip", "not a readable Excel workbook"),
         (b"", "empty"),
         (b"name,price\nx,1\n", "missing column"),
+        (b"facility_id,item,included,amount,currency,answer\n" + b"x,brace,,,,\n" * 300, "more than 200 rows"),
     ],
 )
 def test_files_of_another_kind_are_refused(shipped, raw, words):
