@@ -7,7 +7,7 @@ import streamlit as st
 
 from app_pages.state import current_ranking, page_dataset, shortlist_store
 from app_pages.ui import plain, who_stands_behind
-from compare import charts, criteria, export
+from compare import charts, criteria, export, quotes
 from compare.costs import format_money, format_range, itemised
 from compare.data import months_old
 
@@ -55,6 +55,22 @@ def _add_to_shortlist(picked, result, scenario, data_hash) -> None:
                 st.success(f"Saved to “{plain(name)}”. Open it from the Shortlists page.")
             except ShortlistError as exc:
                 st.error(plain(exc))
+
+
+def _quote_requests(ds, picked, scenario) -> None:
+    """The letter and fill-in template for each selected option, as one ZIP (no patient name in it)."""
+    trip = scenario.trip
+    case = quotes.Case(procedure=trip.procedure, companion=trip.companion, passport=trip.passport)
+    st.download_button(
+        f"Quote requests for {len(picked)} selected (ZIP)",
+        key="quote_requests",
+        icon=":material/request_quote:",
+        mime="application/zip",
+        file_name="quote-requests.zip",
+        data=lambda: quotes.as_zip(quotes.request_files(ds, picked, case, trip.currency)),
+        help="A letter and a template (CSV and Excel) per hospital. Import the returned templates on the "
+        "Shortlists page once the options are on a shortlist.",
+    )
 
 
 def _dated(as_of, stale_after: int) -> str:
@@ -299,6 +315,7 @@ def render() -> None:
     st.caption("Select rows to compare them side by side, see why they rank where they do, or add them to a shortlist.")
     if picked:
         _add_to_shortlist(picked, result, scenario, ds.content_hash)
+        _quote_requests(ds, picked, scenario)
 
     # Files are built only when a button is clicked, so reruns don't pay for them.
     with st.container(horizontal=True):

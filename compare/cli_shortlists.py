@@ -157,17 +157,13 @@ def cmd_quote_request(args) -> int:
         args.out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UsageError(f"cannot create {args.out}: {exc.strerror}") from None
-    written = 0
+    present = [item.facility_id for item in shortlist.items if item.facility_id in ds.facilities.index]
     for item in shortlist.items:
-        if item.facility_id not in ds.facilities.index:
+        if item.facility_id not in present:
             print(f"skipped {item.facility_id}: no longer in the data", file=sys.stderr)
-            continue
-        template = quotes.request_template(ds, item.facility_id, trip.currency)
-        base = args.out / item.facility_id
-        write(quotes.request_letter(ds, item.facility_id, case, trip.currency).encode("utf-8"), Path(f"{base}.html"))
-        write(export.to_csv_bytes(template), Path(f"{base}-quote.csv"))
-        write(export.to_xlsx_bytes({"quote": template}), Path(f"{base}-quote.xlsx"))
-        written += 1
+    for name, data in quotes.request_files(ds, present, case, trip.currency).items():
+        write(data, args.out / name)
+    written = len(present)
     print(
         f"wrote {written} request(s) to {args.out}: a letter (.html) and a template (.csv, .xlsx) each", file=sys.stderr
     )

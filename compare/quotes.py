@@ -19,11 +19,12 @@ import io
 import json
 import math
 import re
+import zipfile
 from dataclasses import dataclass, field
 
 import pandas as pd
 
-from compare import costs
+from compare import costs, export
 from compare.costs.base import INSURANCE, PACKAGE, VARIANT, Status
 from compare.costs.totals import CostFrame, fill_unknown, trip_totals
 from compare.data import Dataset
@@ -175,6 +176,26 @@ line) has the same lines; filling it in lets us compare your quote fairly with o
 <p>Facility reference: <code>{e(facility_id)}</code> (please keep it in the template).</p>
 </body></html>
 """
+
+
+def request_files(ds: Dataset, facility_ids: list[str], case: Case, currency: str) -> dict[str, bytes]:
+    """Per facility, by file name: the letter (``<id>.html``) and the template (``<id>-quote.csv``, ``.xlsx``)."""
+    files = {}
+    for fid in facility_ids:
+        template = request_template(ds, fid, currency)
+        files[f"{fid}.html"] = request_letter(ds, fid, case, currency).encode("utf-8")
+        files[f"{fid}-quote.csv"] = export.to_csv_bytes(template)
+        files[f"{fid}-quote.xlsx"] = export.to_xlsx_bytes({"quote": template})
+    return files
+
+
+def as_zip(files: dict[str, bytes]) -> bytes:
+    """Several request files as one ZIP archive (one download in the dashboard)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
 
 
 def _known_facility(ds: Dataset, facility_id: str) -> str:

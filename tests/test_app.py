@@ -361,6 +361,7 @@ def test_facilitator_builds_a_shortlist_and_reopens_it(shortlist_db):
     at.run()
     at.text_input(key="sl_new_name").set_value("Smith family")
     at.text_input(key="sl_new_client").set_value("J. Smith").run()
+    assert "Quote requests for 3 selected (ZIP)" in {b.label for b in at.download_button}
     at.button(key="sl_add").click().run()
     assert not at.exception
     assert any("Saved to" in s.value for s in at.success)

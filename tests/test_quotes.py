@@ -241,3 +241,19 @@ def test_review_gives_the_whole_trip_with_and_without_the_quote(shipped):
     assert checked.after == (after.totals.loc[FID, "comparable_low"], after.totals.loc[FID, "comparable_high"])
     assert checked.after != checked.before
     pd.testing.assert_frame_equal(checked.comparison, quotes.quote_comparison(before, after, quote))
+
+
+def test_request_files_for_several_facilities_zip_into_one_download(shipped):
+    import zipfile
+
+    ids = [FID, "my-sunway-medical-centre"]
+    case = quotes.Case(procedure="fusion_1l_mis")
+    files = quotes.request_files(shipped, ids, case, "EUR")
+    assert sorted(files) == sorted(f"{fid}{s}" for fid in ids for s in (".html", "-quote.csv", "-quote.xlsx"))
+    archive = zipfile.ZipFile(io.BytesIO(quotes.as_zip(files)))
+    assert sorted(archive.namelist()) == sorted(files)
+    template = archive.read(f"{FID}-quote.csv")
+    assert template == files[f"{FID}-quote.csv"]
+    # What a hospital sends back from it reads as a quote once answered.
+    back = pd.read_csv(io.BytesIO(template), dtype=str, keep_default_na=False)
+    assert (back["facility_id"] == FID).all() and set(back["currency"]) >= {"EUR"}
