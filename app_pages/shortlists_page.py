@@ -129,14 +129,14 @@ def _quotes(store, ds, shortlist, scenario, saved, current) -> None:
                 data=quotes.request_letter(ds, fid, case, currency).encode("utf-8"),
             )
             st.download_button(
-                "Template (CSV)",
+                "Quote template (.csv)",
                 key="sl_quote_csv",
                 mime="text/csv",
                 file_name=f"{fid}-quote.csv",
                 data=export.to_csv_bytes(template),
             )
             st.download_button(
-                "Template (Excel)",
+                "Quote template (.xlsx)",
                 key="sl_quote_xlsx",
                 mime=XLSX,
                 file_name=f"{fid}-quote.xlsx",

@@ -378,8 +378,8 @@ def test_facilitator_builds_a_shortlist_and_reopens_it(shortlist_db):
         "CSV",
         "Excel",
         "Request letter (HTML)",
-        "Template (CSV)",
-        "Template (Excel)",
+        "Quote template (.csv)",
+        "Quote template (.xlsx)",
     }
 
     stored = ShortlistStore(shortlist_db).get("Smith family")

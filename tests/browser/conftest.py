@@ -307,6 +307,8 @@ class Ui:
 
     # downloads
     def download(self, label: str, target_dir: Path) -> Path:
+        # A download click reruns the app; a second click that lands mid-rerun is lost, so wait first.
+        self.idle()
         with self.page.expect_download(timeout=TIMEOUT) as info:
             self.page.get_by_test_id("stDownloadButton").get_by_role(
                 "button", name=re.compile(re.escape(label))

@@ -26,7 +26,7 @@ def test_quote_request_fill_import_and_the_new_total(ui, app_server, tmp_path):
     ui.page.get_by_text("Ask for a quote").click()
     letter = ui.download("Request letter (HTML)", tmp_path).read_text(encoding="utf-8")
     assert "Request for an itemised quote" in letter and "Bumrungrad" in letter
-    template = pd.read_csv(ui.download("Template (CSV)", tmp_path), dtype=str, keep_default_na=False)
+    template = pd.read_csv(ui.download("Quote template (.csv)", tmp_path), dtype=str, keep_default_na=False)
     assert (template["facility_id"] == FID).all()
 
     # The hospital fills it in: a package price, implants extra in baht, the brace not included.
