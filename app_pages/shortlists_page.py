@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.sidebar import apply_scenario
-from app_pages.state import page_dataset, shortlist_store
+from app_pages.state import page_dataset, shortlist_store, trip_costs
 from app_pages.ui import plain
 from compare import export, quotes, report
 from compare.costs import format_range
@@ -119,28 +119,31 @@ def _quotes(store, ds, shortlist, scenario, saved, current) -> None:
             travel_dates=dates,
             patient_name=patient,
         )
-        template = quotes.request_template(ds, fid, currency)
+
+        def template():
+            return quotes.request_template(ds, fid, currency)
+
         with st.container(horizontal=True):
             st.download_button(
                 "Request letter (HTML)",
                 key="sl_quote_letter",
                 mime="text/html",
                 file_name=f"{fid}.html",
-                data=quotes.request_letter(ds, fid, case, currency).encode("utf-8"),
+                data=lambda: quotes.request_letter(ds, fid, case, currency).encode("utf-8"),
             )
             st.download_button(
                 "Quote template (.csv)",
                 key="sl_quote_csv",
                 mime="text/csv",
                 file_name=f"{fid}-quote.csv",
-                data=export.to_csv_bytes(template),
+                data=lambda: export.to_csv_bytes(template()),
             )
             st.download_button(
                 "Quote template (.xlsx)",
                 key="sl_quote_xlsx",
                 mime=XLSX,
                 file_name=f"{fid}-quote.xlsx",
-                data=lambda: export.to_xlsx_bytes({"quote": template}),
+                data=lambda: export.to_xlsx_bytes({"quote": template()}),
             )
     uploads = st.session_state.setdefault("_quote_uploads", 0)  # a new key empties the uploader once saved
     upload = st.file_uploader(
@@ -169,7 +172,7 @@ def _quotes(store, ds, shortlist, scenario, saved, current) -> None:
 
 
 def _comparison(ds, scenario, quote) -> None:
-    checked = quotes.review(ds, scenario.trip, quote)
+    checked = quotes.review(ds, trip_costs(ds, scenario.trip), quote)
     currency = scenario.trip.currency
     if quote.expired():
         st.warning(f"This quote expired on {quote.valid_until.isoformat()}: ask for a new one before relying on it.")
@@ -235,7 +238,7 @@ def render() -> None:
     for fid in unreadable:
         st.warning(f"The saved quote of {plain(fid)} cannot be read; published figures are used instead.")
     try:
-        current = report.shortlist_ranking(ds, scenario, saved)
+        current = report.shortlist_ranking(ds, scenario, saved, frame=trip_costs(ds, scenario.trip))
     except ValueError as exc:
         st.error(f"This shortlist's scenario no longer fits the data: {plain(exc)}")
         st.stop()

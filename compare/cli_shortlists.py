@@ -185,7 +185,7 @@ def cmd_quote_import(args) -> int:
     except DataError as exc:
         print(str(exc), file=sys.stderr)  # every problem, by row and column; nothing saved
         return EXIT_ERRORS
-    checked = quotes.review(ds, scenario.trip, quote)
+    checked = quotes.review(ds, costs.cost_frame(ds, scenario.trip), quote)
     answered = checked.comparison[checked.comparison["quote_status"] != ""]
     fid, currency = quote.facility_id, scenario.trip.currency
     lines = [f"{ds.facilities.loc[fid, 'name']}: quote from {quote.sender} dated {quote.quoted_on}"]

@@ -447,9 +447,8 @@ class Review:
     after: tuple[float, float]  # and with it
 
 
-def review(ds: Dataset, trip, quote: Quote) -> Review:
-    """What ``quote`` changes for one trip (``compare.scenario.Trip``)."""
-    before = costs.cost_frame(ds, trip)
+def review(ds: Dataset, before: CostFrame, quote: Quote) -> Review:
+    """What ``quote`` changes in a trip's cost frame (``costs.cost_frame``, without quotes)."""
     after = apply_quotes(ds, before, [quote])
     fid = quote.facility_id
 

@@ -150,10 +150,14 @@ def describe_scenario(ds: Dataset, scenario: Scenario) -> list[str]:
     return lines
 
 
-def shortlist_ranking(ds: Dataset, scenario: Scenario, quotes: Sequence[Quote] = ()) -> Ranking:
+def shortlist_ranking(
+    ds: Dataset, scenario: Scenario, quotes: Sequence[Quote] = (), frame: costs.CostFrame | None = None
+) -> Ranking:
     """Rank every facility with the scenario's weights but no filters, so each shortlisted
-    option has a rank even if today's filters would hide it; saved quotes win over published figures."""
-    frame = apply_quotes(ds, costs.cost_frame(ds, scenario.trip), list(quotes))
+    option has a rank even if today's filters would hide it; saved quotes win over published figures.
+    ``frame`` reuses ``costs.cost_frame(ds, scenario.trip)`` (the dashboard caches it)."""
+    frame = frame if frame is not None and frame.trip == scenario.trip else costs.cost_frame(ds, scenario.trip)
+    frame = apply_quotes(ds, frame, list(quotes))
     return rank(ds, scenario.model_copy(update={"filters": Filters()}), frame=frame)
 
 

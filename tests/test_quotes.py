@@ -234,8 +234,8 @@ def test_the_client_report_counts_a_saved_quote_and_names_its_sender(shipped):
 def test_review_gives_the_whole_trip_with_and_without_the_quote(shipped):
     quote = quotes.read_quote(shipped, as_csv(filled(shipped)), "q.csv")
     trip = Trip(origin="london", currency="USD")
-    checked = quotes.review(shipped, trip, quote)
     before = costs.cost_frame(shipped, trip)
+    checked = quotes.review(shipped, before, quote)
     after = quotes.apply_quotes(shipped, before, [quote])
     assert checked.before == (before.totals.loc[FID, "comparable_low"], before.totals.loc[FID, "comparable_high"])
     assert checked.after == (after.totals.loc[FID, "comparable_low"], after.totals.loc[FID, "comparable_high"])
