@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test lint format validate bench setup setup-dev browser clean
+.PHONY: run test lint format validate bench setup setup-dev browser postgres clean
 
 $(VENV)/.runtime: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,7 +37,20 @@ browser:  ## Debian's Chromium for the real-browser tests (Playwright cannot dow
 	  fi; \
 	fi
 
-test: setup-dev browser  ## every test, real-browser tests included (pytest exits non-zero when no test ran)
+POSTGRES_BIN ?= $(firstword $(wildcard /usr/lib/postgresql/*/bin/initdb))
+
+postgres:  ## Debian's PostgreSQL server for the store tests (the tests start and stop their own cluster)
+	@if [ -z "$(POSTGRES_BIN)" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing PostgreSQL from Debian's packages for the shortlist store tests..."; \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends postgresql; \
+	  else \
+	    echo "The store tests need PostgreSQL. Install it (e.g. 'sudo apt-get install postgresql') and run make test again." >&2; \
+	    exit 1; \
+	  fi; \
+	fi
+
+test: setup-dev browser postgres  ## every test, real-browser and PostgreSQL tests included (pytest exits non-zero when no test ran)
 	$(PY) -m pytest
 
 lint: setup-dev

@@ -28,7 +28,8 @@ def _badges(row) -> str:
 
 
 def _add_to_shortlist(picked, result, scenario, data_hash) -> None:
-    from compare.shortlists import ShortlistError, snapshot_from
+    from compare.shortlists import ShortlistError
+    from compare.snapshots import snapshot_from
 
     store = shortlist_store()
     if store is None:

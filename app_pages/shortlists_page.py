@@ -11,7 +11,8 @@ from app_pages.ui import plain
 from compare import export, quotes, report
 from compare.costs import format_range
 from compare.problems import DataError
-from compare.shortlists import ShortlistError, changes_since_saved, snapshots_from
+from compare.shortlists import ShortlistError
+from compare.snapshots import changes_since_saved, snapshots_from
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -247,7 +248,7 @@ def render() -> None:
             "The data changed since this shortlist was saved; see “Changed since saved” for each option. "
             "Costs below are recomputed on today's data."
         )
-    changed = changes_since_saved(shortlist, current)
+    changed = changes_since_saved(shortlist.items, current)
     _edit(store, shortlist, current, changed)
 
     ids = [i.facility_id for i in shortlist.items]

@@ -14,21 +14,19 @@ from compare.scenario import Scenario
 
 def add_shortlist_parsers(sub: argparse._SubParsersAction) -> None:
     s = sub.add_parser("shortlists", help="list saved shortlists")
-    s.add_argument(
-        "--db", type=Path, default=None, help="shortlist database (default: $SPINE_SHORTLISTS_DB or ~/.local/share)"
-    )
+    _store_arguments(s)
 
     rep = sub.add_parser("report", help="client report of a shortlist: one self-contained HTML file")
     rep.add_argument("--shortlist", required=True, help="shortlist name")
     rep.add_argument("--out", type=Path, required=True, help="HTML file to write")
-    rep.add_argument("--db", type=Path, default=None)
+    _store_arguments(rep)
     rep.add_argument("--data", default=None, help="data folder")
 
     e = sub.add_parser("export", help="a shortlist as CSV or Excel, with source, as-of and evidence columns")
     e.add_argument("--shortlist", required=True, help="shortlist name")
     e.add_argument("--format", choices=["csv", "xlsx"], default="csv")
     e.add_argument("--out", type=Path, required=True)
-    e.add_argument("--db", type=Path, default=None)
+    _store_arguments(e)
     e.add_argument("--data", default=None, help="data folder")
 
     q = sub.add_parser(
@@ -40,22 +38,43 @@ def add_shortlist_parsers(sub: argparse._SubParsersAction) -> None:
     q.add_argument("--patient-name", default="", help="only if the patient agrees: no name is written otherwise")
     q.add_argument("--imaging", default="", help="imaging already done, e.g. 'MRI 2026-10, standing X-rays'")
     q.add_argument("--travel-dates", default="", help="e.g. 'March 2027, flexible'")
-    q.add_argument("--db", type=Path, default=None)
+    _store_arguments(q)
     q.add_argument("--data", default=None, help="data folder")
 
     qi = sub.add_parser("quote-import", help="check a returned quote template (CSV or XLSX) and show what it changes")
     qi.add_argument("file", type=Path, help="the filled-in template")
     qi.add_argument("--shortlist", default=None, help="save the quote with this shortlist (the facility must be on it)")
     qi.add_argument("--facility", default=None, help="refuse a quote for any other facility")
-    qi.add_argument("--db", type=Path, default=None)
+    _store_arguments(qi)
     qi.add_argument("--data", default=None, help="data folder")
 
 
-def _shortlist(args):
+def _store_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db",
+        default=None,
+        help="SQLite file or postgresql+psycopg:// URL (default: $SPINE_DATABASE_URL, $SPINE_SHORTLISTS_DB "
+        "or ~/.local/share/spine-compare)",
+    )
+    parser.add_argument(
+        "--owner", default="", help="whose shortlists, on a shared database: the user id the app shows when signed in"
+    )
+
+
+def _store(args):
     from compare.shortlists import ShortlistError, ShortlistStore
 
     try:
-        shortlist = ShortlistStore(args.db).get(args.shortlist)
+        return ShortlistStore(args.db, owner=args.owner)
+    except ShortlistError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _shortlist(args):
+    from compare.shortlists import ShortlistError
+
+    try:
+        shortlist = _store(args).get(args.shortlist)
     except ShortlistError as exc:
         raise UsageError(str(exc)) from None
     if shortlist.scenario is None:
@@ -65,10 +84,10 @@ def _shortlist(args):
 
 def _saved_quotes(args, shortlist) -> list:
     from compare import quotes
-    from compare.shortlists import ShortlistError, ShortlistStore
+    from compare.shortlists import ShortlistError
 
     try:
-        saved, unreadable = quotes.parse_saved(ShortlistStore(args.db).quotes(shortlist.name))
+        saved, unreadable = quotes.parse_saved(_store(args).quotes(shortlist.name))
     except ShortlistError as exc:
         raise UsageError(str(exc)) from None
     for fid in unreadable:
@@ -77,10 +96,10 @@ def _saved_quotes(args, shortlist) -> list:
 
 
 def cmd_shortlists(args) -> int:
-    from compare.shortlists import ShortlistError, ShortlistStore
+    from compare.shortlists import ShortlistError
 
     try:
-        summaries = ShortlistStore(args.db).list()
+        summaries = _store(args).list()
     except ShortlistError as exc:
         raise UsageError(str(exc)) from None
     for s in summaries:
@@ -92,7 +111,7 @@ def cmd_shortlists(args) -> int:
 
 def cmd_report(args) -> int:
     from compare import report
-    from compare.shortlists import changes_since_saved
+    from compare.snapshots import changes_since_saved
 
     shortlist = _shortlist(args)
     ds = load(args.data)
@@ -102,7 +121,7 @@ def cmd_report(args) -> int:
         current = report.shortlist_ranking(ds, shortlist.scenario, saved)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    changed = changes_since_saved(shortlist, current)
+    changed = changes_since_saved(shortlist.items, current)
     with working(f"Writing the report for {shortlist.name}"):
         html = report.build_report(
             ds,
@@ -172,7 +191,7 @@ def cmd_quote_request(args) -> int:
 
 def cmd_quote_import(args) -> int:
     from compare import quotes
-    from compare.shortlists import ShortlistError, ShortlistStore
+    from compare.shortlists import ShortlistError
 
     ds = load(args.data)
     try:
@@ -200,7 +219,7 @@ def cmd_quote_import(args) -> int:
     print("\n".join(lines))
     if args.shortlist:
         try:
-            ShortlistStore(args.db).save_quote(args.shortlist, fid, quote.to_json())
+            _store(args).save_quote(args.shortlist, fid, quote.to_json())
         except ShortlistError as exc:
             raise UsageError(str(exc)) from None
         print(f"saved with the shortlist {args.shortlist!r}", file=sys.stderr)

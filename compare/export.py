@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import math
@@ -219,8 +220,12 @@ def to_csv_bytes(df: pd.DataFrame) -> bytes:
     return neutralize_frame(df).to_csv(index=False, lineterminator="\r\n", float_format="%.12g").encode("utf-8")
 
 
-def _plain(value: Any) -> Any:
-    """A JSON-ready Python value; floats keep every digit (pandas' to_json rounds to 15)."""
+def json_safe(value: Any) -> Any:
+    """A JSON-ready Python value; floats keep every digit (pandas' to_json rounds to 15).
+
+    NaN, infinity and pandas' missing markers become ``None``; numpy scalars become
+    Python ones; dates become ISO text.
+    """
     if isinstance(value, float | np.floating):
         return None if math.isnan(value) or math.isinf(value) else float(value)
     if isinstance(value, np.integer):
@@ -228,15 +233,17 @@ def _plain(value: Any) -> Any:
     if isinstance(value, np.bool_):
         return bool(value)
     if isinstance(value, list | tuple | np.ndarray):
-        return [_plain(v) for v in value]
+        return [json_safe(v) for v in value]
     if value is None or value is pd.NA or value is pd.NaT:
         return None
+    if isinstance(value, dt.date):
+        return value.isoformat()
     return value
 
 
 def to_json_bytes(df: pd.DataFrame) -> bytes:
     # JSON is not opened by spreadsheets as formulas, so values stay exactly as they are.
-    records = [{str(k): _plain(v) for k, v in row.items()} for row in df.to_dict(orient="records")]
+    records = [{str(k): json_safe(v) for k, v in row.items()} for row in df.to_dict(orient="records")]
     return (json.dumps(records, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 

@@ -26,3 +26,19 @@ def shipped():
     from compare import load_dataset
 
     return load_dataset(DATA)
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A real PostgreSQL server for the whole session (tests/helpers_postgres.py)."""
+    from helpers_postgres import PostgresServer
+
+    server = PostgresServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_server) -> str:
+    """The URL of a fresh, empty database on the test server."""
+    return postgres_server.new_database()

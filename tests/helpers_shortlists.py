@@ -3,6 +3,8 @@
 Run as ``python tests/helpers_shortlists.py MODE ARGS...`` with the repository on
 ``PYTHONPATH``:
 
+DB is an SQLite file or a PostgreSQL URL.
+
 * ``concurrent DB WORKER N GO``: wait for the file GO to appear, then add N facilities to
   the shortlist "shared" (creating it if nobody has yet) and set a note on each, each
   change its own transaction; print one JSON line of timings.
@@ -87,8 +89,9 @@ def crash(db: str, log: str, k: int) -> None:
     # A reader that stays open, as another user's session would: the store's connections
     # are then never the last to close, so committed pages stay in the WAL file and a
     # kill leaves SQLite a WAL to recover rather than an already-checkpointed file.
-    bystander = sqlite3.connect(db, isolation_level=None)
-    bystander.execute("SELECT COUNT(*) FROM shortlists").fetchone()
+    if "://" not in db:
+        bystander = sqlite3.connect(db, isolation_level=None)
+        bystander.execute("SELECT COUNT(*) FROM shortlists").fetchone()
     snapshots = {fid: {"name": f"Facility {fid}", "total_low": 1000.0 + j} for j, fid in enumerate(ids)}
     with Path(log).open("a", encoding="utf-8") as out:
 

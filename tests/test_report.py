@@ -13,7 +13,8 @@ import pytest
 
 from compare import Scenario, rank
 from compare.report import build_report, describe_scenario, shortlist_table
-from compare.shortlists import ShortlistStore, snapshot_from
+from compare.shortlists import ShortlistStore
+from compare.snapshots import snapshot_from
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = '<script>alert(1)</script> =HYPERLINK("http://evil","x") [x](javascript:alert(1))'

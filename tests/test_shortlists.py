@@ -1,12 +1,13 @@
-"""Saved shortlists: round trips, schema upgrades, concurrent and killed writers, bad files.
+"""Saved shortlists: round trips, owners, schema upgrades, concurrent and killed writers, bad databases.
 
-Every test uses a real SQLite file under ``tmp_path``; the concurrency, crash and lock
-tests use real separate processes (tests/helpers_shortlists.py).
+The store's behaviour is tested on both backends: a real SQLite file under ``tmp_path``
+and a real PostgreSQL server (tests/helpers_postgres.py), each test on a fresh database.
+The concurrency, crash and lock tests use real separate processes
+(tests/helpers_shortlists.py).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import itertools
 import json
@@ -28,23 +29,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import compare
 from compare.criteria import IDS
 from compare.scenario import Filters, Method, MissingPolicy, Scenario
 from compare.shortlists import (
-    MIGRATIONS,
+    HEAD,
     SCHEMA_VERSION,
     Failure,
     ShortlistError,
     ShortlistStore,
     StoreUnavailable,
-    changes,
     clean_name,
     default_path,
-    migrate,
-    snapshot_from,
-    snapshots_from,
-    statements,
+    default_target,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,14 +60,64 @@ HOSTILE = [
 ]
 
 
+# The schema as the tool wrote it before Alembic (PRAGMA user_version 1-3): files like
+# these are on users' disks and must upgrade in place.
+LEGACY_SQLITE = [
+    """
+    CREATE TABLE shortlists (
+        id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, scenario_yaml TEXT NOT NULL, data_hash TEXT,
+        created_at TEXT NOT NULL, updated_at TEXT NOT NULL
+    );
+    CREATE TABLE shortlist_items (
+        shortlist_id INTEGER NOT NULL REFERENCES shortlists (id) ON DELETE CASCADE,
+        facility_id TEXT NOT NULL, position INTEGER NOT NULL, note TEXT NOT NULL DEFAULT '',
+        snapshot_json TEXT NOT NULL, added_at TEXT NOT NULL, PRIMARY KEY (shortlist_id, facility_id)
+    );
+    """,
+    """
+    ALTER TABLE shortlists ADD COLUMN client TEXT;
+    CREATE INDEX shortlist_items_by_position ON shortlist_items (shortlist_id, position);
+    """,
+    """
+    CREATE TABLE quotes (
+        shortlist_id INTEGER NOT NULL, facility_id TEXT NOT NULL, quote_json TEXT NOT NULL,
+        received_at TEXT NOT NULL, PRIMARY KEY (shortlist_id, facility_id),
+        FOREIGN KEY (shortlist_id, facility_id)
+            REFERENCES shortlist_items (shortlist_id, facility_id) ON DELETE CASCADE
+    );
+    """,
+]
+
+
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
     return tmp_path / "shortlists.sqlite3"
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def target(request, db: Path) -> str:
+    """A fresh database of each kind: an SQLite file path, or a PostgreSQL URL."""
+    return str(db) if request.param == "sqlite" else request.getfixturevalue("postgres_url")
+
+
 @pytest.fixture
-def store(db: Path) -> ShortlistStore:
+def store(target: str) -> ShortlistStore:
+    return ShortlistStore(target)
+
+
+@pytest.fixture
+def file_store(db: Path) -> ShortlistStore:
     return ShortlistStore(db)
+
+
+def sql(store: ShortlistStore, statement: str, *, write: bool = False) -> list[tuple]:
+    """Run raw SQL on the store's own database (either backend), as another program would."""
+
+    def work(conn):
+        result = conn.exec_driver_sql(statement)
+        return [tuple(r) for r in result] if result.returns_rows else []
+
+    return store.db.run(work, write=write)
 
 
 def sha(path: Path) -> str:
@@ -201,7 +247,7 @@ def test_hostile_and_unicode_strings_round_trip_unchanged(store: ShortlistStore,
     assert len(store.list()) == 1  # the SQL-looking name dropped nothing
 
 
-def test_rename_duplicate_and_delete(store: ShortlistStore, db: Path):
+def test_rename_duplicate_and_delete(store: ShortlistStore):
     store.create("a", custom_scenario(), ["x", "y"], {"x": {"n": 1}}, client="C")
     store.set_note("a", "y", "note y")
     store.duplicate("a", "b")
@@ -225,19 +271,14 @@ def test_rename_duplicate_and_delete(store: ShortlistStore, db: Path):
     assert [s.name for s in store.list()] == ["b"]
     with pytest.raises(ShortlistError, match="no shortlist"):
         store.delete("renamed")
-    conn = raw(db)
-    try:
-        counts = dict(
-            conn.execute(
-                "SELECT s.name, COUNT(*) FROM shortlist_items i JOIN shortlists s ON s.id = i.shortlist_id GROUP BY s.name"
-            )
+    counts = dict(
+        sql(
+            store,
+            "SELECT s.name, COUNT(*) FROM shortlist_items i JOIN shortlists s ON s.id = i.shortlist_id GROUP BY s.name",
         )
-        orphans = conn.execute(
-            "SELECT COUNT(*) FROM shortlist_items WHERE shortlist_id NOT IN (SELECT id FROM shortlists)"
-        )
-        assert counts == {"b": 2} and orphans.fetchone()[0] == 0  # items of the deleted list went with it
-    finally:
-        conn.close()
+    )
+    orphans = sql(store, "SELECT COUNT(*) FROM shortlist_items WHERE shortlist_id NOT IN (SELECT id FROM shortlists)")
+    assert counts == {"b": 2} and orphans[0][0] == 0  # items of the deleted list went with it
 
 
 def test_set_client_and_set_scenario(store: ShortlistStore):
@@ -304,12 +345,10 @@ def test_name_limits_and_other_bad_input(store: ShortlistStore):
     assert [s.name for s in store.list()] == ["x" * 100]
 
 
-def test_a_saved_scenario_that_no_longer_loads_keeps_the_items(store: ShortlistStore, db: Path):
+def test_a_saved_scenario_that_no_longer_loads_keeps_the_items(store: ShortlistStore):
     store.create("s", Scenario(), ["a"])
     store.set_note("s", "a", "keep me")
-    conn = raw(db)
-    conn.execute("UPDATE shortlists SET scenario_yaml = 'version: 1\nnot_a_field: 3\n'")
-    conn.close()
+    sql(store, "UPDATE shortlists SET scenario_yaml = 'version: 1\nnot_a_field: 3\n'", write=True)
     got = store.get("s")
     assert got.scenario is None and "no longer loads" in got.scenario_problem and "not_a_field" in got.scenario_problem
     assert got.items[0].note == "keep me" and "not_a_field" in got.scenario_yaml
@@ -362,6 +401,46 @@ def test_order_matches_a_plain_list_model(tmp_path: Path, ops):
     assert all(i.snapshot == {"id": i.facility_id} for i in got.items)
 
 
+# ---- Owners -------------------------------------------------------------------------
+
+
+def test_each_owner_sees_and_changes_only_their_own_shortlists(store: ShortlistStore):
+    alice, bob = store.for_owner("alice@example.org"), store.for_owner("bob@example.org")
+    alice.create("Smith, L4-L5", Scenario(), ["a", "b"], client="J. Smith")
+    alice.set_note("Smith, L4-L5", "a", "private note")
+    alice.save_quote("Smith, L4-L5", "a", '{"v": 1}')
+    # The same name is free for another owner, and nobody learns the other one exists.
+    bob.create("Smith, L4-L5", Scenario(currency="EUR"), ["z"])
+    assert alice.names() == ["Smith, L4-L5"] and bob.names() == ["Smith, L4-L5"]
+    assert alice.get("Smith, L4-L5").facility_ids == ["a", "b"] and bob.get("Smith, L4-L5").facility_ids == ["z"]
+    assert bob.quotes("Smith, L4-L5") == {} and store.names() == []  # the local user owns nothing here
+    for attempt in (
+        lambda: bob.get("only alice's"),
+        lambda: bob.add("only alice's", ["x"]),
+        lambda: bob.set_note("only alice's", "a", "hijack"),
+        lambda: bob.rename("only alice's", "mine now"),
+        lambda: bob.duplicate("only alice's", "copy"),
+        lambda: bob.save_quote("only alice's", "a", "{}"),
+        lambda: bob.quotes("only alice's"),
+        lambda: bob.delete("only alice's"),
+        lambda: store.get("only alice's"),
+    ):
+        alice.create("only alice's", Scenario(), ["a"]) if not alice.exists("only alice's") else None
+        with pytest.raises(ShortlistError, match="no shortlist called"):
+            attempt()
+    got = alice.get("only alice's")
+    assert got.facility_ids == ["a"] and got.items[0].note == "" and alice.quotes("only alice's") == {}
+    assert alice.get("Smith, L4-L5").items[0].note == "private note"
+    bob.delete("Smith, L4-L5")
+    assert alice.get("Smith, L4-L5").facility_ids == ["a", "b"] and alice.quotes("Smith, L4-L5") == {"a": '{"v": 1}'}
+
+
+@pytest.mark.parametrize("owner", ["a" * 321, "x\ny", "\u202eevil", 42])
+def test_an_owner_id_that_is_not_one_line_of_text_is_refused(owner):
+    with pytest.raises(ShortlistError, match="user id|must be text"):
+        ShortlistStore(Path("never-opened.sqlite3"), owner=owner)
+
+
 # ---- Paths ---------------------------------------------------------------------------
 
 
@@ -396,14 +475,15 @@ def test_odd_characters_in_the_path_are_not_taken_as_uri_options(tmp_path: Path)
 # ---- Schema and migrations ---------------------------------------------------------
 
 
-def test_fresh_database_gets_the_latest_schema_and_pragmas(store: ShortlistStore, db: Path):
-    store.list()
+def test_fresh_database_gets_the_latest_schema_and_pragmas(file_store: ShortlistStore, db: Path):
+    file_store.list()
     conn = raw(db)
     try:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == len(MIGRATIONS)
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION  # read by older versions
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [(HEAD,)]
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         cols = {r[1]: r for r in conn.execute("PRAGMA table_info(shortlists)")}
-        assert set(cols) == {"id", "name", "client", "scenario_yaml", "data_hash", "created_at", "updated_at"}
+        assert set(cols) == {"id", "owner", "name", "client", "scenario_yaml", "data_hash", "created_at", "updated_at"}
         item_cols = {r[1]: r for r in conn.execute("PRAGMA table_info(shortlist_items)")}
         assert set(item_cols) == {"shortlist_id", "facility_id", "position", "note", "snapshot_json", "added_at"}
         assert item_cols["note"][4] == "''" and item_cols["note"][3] == 1  # default '' and NOT NULL
@@ -413,8 +493,8 @@ def test_fresh_database_gets_the_latest_schema_and_pragmas(store: ShortlistStore
         conn.close()
 
 
-def test_reopening_is_idempotent(store: ShortlistStore, db: Path):
-    store.create("s", Scenario(), ["a", "b"])
+def test_reopening_is_idempotent(file_store: ShortlistStore, db: Path):
+    file_store.create("s", Scenario(), ["a", "b"])
 
     def schema() -> list:
         conn = raw(db)
@@ -430,51 +510,81 @@ def test_reopening_is_idempotent(store: ShortlistStore, db: Path):
     assert ShortlistStore(db).list()[0].n_items == 2
 
 
-def test_a_version_1_database_with_data_is_upgraded_in_place(db: Path):
+def legacy_file(db: Path, version: int) -> None:
+    """An SQLite file exactly as the tool wrote it before Alembic, at ``version``, with one shortlist."""
     conn = raw(db)
-    assert migrate(conn, MIGRATIONS[:1]) == 0
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
-    assert "client" not in {r[1] for r in conn.execute("PRAGMA table_info(shortlists)")}
-    conn.execute(
-        "INSERT INTO shortlists (id, name, scenario_yaml, data_hash, created_at, updated_at)"
-        " VALUES (7, 'old list', ?, 'h0', '2024-01-01T00:00:00+00:00', '2024-01-02T00:00:00+00:00')",
-        (Scenario(currency="EUR").to_yaml(),),
-    )
-    conn.executemany(
-        "INSERT INTO shortlist_items VALUES (7, ?, ?, ?, ?, '2024-01-01T00:00:00+00:00')",
-        [("b", 0, "first", '{"name": "B"}'), ("a", 1, "", "{}")],
-    )
-    conn.close()
+    try:
+        for script in LEGACY_SQLITE[:version]:
+            conn.executescript(script)
+        conn.execute(f"PRAGMA user_version = {version}")
+        conn.execute(
+            "INSERT INTO shortlists (id, name, scenario_yaml, data_hash, created_at, updated_at)"
+            " VALUES (7, 'old list', ?, 'h0', '2024-01-01T00:00:00+00:00', '2024-01-02T00:00:00+00:00')",
+            (Scenario(currency="EUR").to_yaml(),),
+        )
+        conn.executemany(
+            "INSERT INTO shortlist_items VALUES (7, ?, ?, ?, ?, '2024-01-01T00:00:00+00:00')",
+            [("b", 0, "first", '{"name": "B"}'), ("a", 1, "", "{}")],
+        )
+        if version >= 3:
+            conn.execute("INSERT INTO quotes VALUES (7, 'b', '{\"v\": 1}', '2024-01-03T00:00:00+00:00')")
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("version", [1, 2, 3])
+def test_a_database_from_before_alembic_is_upgraded_in_place(db: Path, version: int):
+    legacy_file(db, version)
     got = ShortlistStore(db).get("old list")
     assert got.client is None and got.scenario.trip.currency == "EUR" and got.data_hash == "h0"
     assert got.facility_ids == ["b", "a"] and got.items[0].note == "first" and got.items[0].snapshot == {"name": "B"}
+    assert ShortlistStore(db).quotes("old list") == ({"b": '{"v": 1}'} if version >= 3 else {})
     conn = raw(db)
     try:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [(HEAD,)]
         assert conn.execute("SELECT name FROM sqlite_schema WHERE name = 'shortlist_items_by_position'").fetchone()
+        assert conn.execute("SELECT owner FROM shortlists").fetchall() == [("",)]  # the local user's
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     finally:
         conn.close()
     ShortlistStore(db).set_client("old list", "now with client")
     assert ShortlistStore(db).get("old list").client == "now with client"
+    assert ShortlistStore(db, owner="someone@example.org").names() == []
+    ShortlistStore(db).delete("old list")  # the cascade to items still holds after the table was rebuilt
+    assert raw(db).execute("SELECT COUNT(*) FROM shortlist_items").fetchone()[0] == 0
 
 
-def test_a_failing_migration_rolls_back_completely(store: ShortlistStore, db: Path):
-    store.create("s", Scenario(), ["a"])
-    conn = raw(db)
-    try:
-        broken = [*MIGRATIONS, "CREATE TABLE extra (a); DELETE FROM shortlist_items; INSERT INTO nowhere VALUES (1);"]
-        with pytest.raises(sqlite3.OperationalError, match="nowhere"):
-            migrate(conn, broken)
-        assert not conn.in_transaction
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
-        assert conn.execute("SELECT name FROM sqlite_schema WHERE name = 'extra'").fetchone() is None
-    finally:
-        conn.close()
-    assert store.get("s").facility_ids == ["a"]
+def test_a_failing_migration_rolls_back_completely(target: str, tmp_path: Path, monkeypatch):
+    """A broken upgrade step leaves the database exactly as it was, on either backend."""
+    from compare.shortlists import database
+
+    ShortlistStore(target).create("s", Scenario(), ["a"], client="kept")
+    migrations = tmp_path / "migrations"
+    shutil.copytree(database.MIGRATIONS, migrations, ignore=shutil.ignore_patterns("__pycache__"))
+    (migrations / "versions" / "0005_broken.py").write_text(
+        'from alembic import op\nrevision = "0005"\ndown_revision = "0004"\n\n\ndef upgrade():\n'
+        '    op.execute("CREATE TABLE extra (a INTEGER)")\n'
+        '    op.execute("DELETE FROM shortlist_items")\n'
+        '    op.execute("INSERT INTO nowhere VALUES (1)")\n'
+    )
+    monkeypatch.setattr(database, "MIGRATIONS", migrations)
+    monkeypatch.setattr(database, "HEAD", "0005")
+    with pytest.raises(Exception, match="nowhere"):
+        ShortlistStore(target).list()
+    monkeypatch.undo()
+    store = ShortlistStore(target)
+    assert store.get("s").facility_ids == ["a"] and store.get("s").client == "kept"
+    assert sql(store, "SELECT version_num FROM alembic_version") == [(HEAD,)]
+    tables = sql(store, "SELECT COUNT(*) FROM shortlist_items")
+    assert tables == [(1,)]
+    with pytest.raises(Exception, match="extra"):
+        sql(store, "SELECT * FROM extra")
 
 
-def test_a_newer_schema_is_refused_and_left_untouched(store: ShortlistStore, db: Path):
-    store.create("s", Scenario())
+def test_a_newer_schema_is_refused_and_left_untouched(file_store: ShortlistStore, db: Path):
+    file_store.create("s", Scenario())
     conn = raw(db)
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     conn.close()
@@ -484,6 +594,16 @@ def test_a_newer_schema_is_refused_and_left_untouched(store: ShortlistStore, db:
             call(ShortlistStore(db))
         assert info.value.failure is Failure.NEWER and str(db) in str(info.value)
     assert sha(db) == before
+
+
+def test_a_newer_alembic_revision_is_refused_on_either_backend(store: ShortlistStore, target: str):
+    store.create("s", Scenario())
+    sql(store, "UPDATE alembic_version SET version_num = '0099'", write=True)
+    for call in (lambda s: s.list(), lambda s: s.create("t", Scenario())):
+        with pytest.raises(StoreUnavailable, match="newer version") as info:
+            call(ShortlistStore(target))
+        assert info.value.failure is Failure.NEWER and "0099" in str(info.value)
+    assert sql(store, "SELECT name FROM shortlists") == [("s",)]
 
 
 def test_another_programs_sqlite_file_is_not_taken_over(db: Path):
@@ -497,26 +617,61 @@ def test_another_programs_sqlite_file_is_not_taken_over(db: Path):
     assert "invoices" in str(info.value) and sha(db) == before
 
 
-def test_statements_splits_where_sqlite_would():
-    script = "CREATE TABLE t (a TEXT DEFAULT ';');\nINSERT INTO t VALUES ('x;y');;\n SELECT 1"
-    assert list(statements(script)) == [
-        "CREATE TABLE t (a TEXT DEFAULT ';');",
-        "INSERT INTO t VALUES ('x;y');",
-        "SELECT 1;",
-    ]
-    trigger = "CREATE TRIGGER tr AFTER INSERT ON t BEGIN INSERT INTO t VALUES (1); END; SELECT 2;"
-    assert len(list(statements(trigger))) == 2
-    assert sum(len(list(statements(m))) for m in MIGRATIONS) == 5
+def test_another_programs_postgres_database_is_not_taken_over(postgres_server, postgres_url: str):
+    database = postgres_url.rsplit("/", 1)[1]
+    postgres_server.sql("CREATE TABLE invoices (id INTEGER PRIMARY KEY, amount REAL)", database)
+    with pytest.raises(StoreUnavailable, match="not a shortlist database") as info:
+        ShortlistStore(postgres_url).create("s", Scenario())
+    assert info.value.failure is Failure.DAMAGED and "invoices" in str(info.value)
+
+
+def test_two_processes_upgrading_a_new_postgres_database_at_once_apply_each_step_once(postgres_url: str):
+    """Four stores race to create the schema on an empty database; the advisory lock lets one do it."""
+    errors: list[BaseException] = []
+
+    def open_it(i: int) -> None:
+        try:
+            ShortlistStore(postgres_url, owner=f"u{i}").create("mine", Scenario())
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_it, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not errors, errors
+    store = ShortlistStore(postgres_url)
+    assert sql(store, "SELECT version_num FROM alembic_version") == [(HEAD,)]
+    assert sorted(sql(store, "SELECT owner FROM shortlists")) == [("u0",), ("u1",), ("u2",), ("u3",)]
+
+
+def test_where_the_store_lives(tmp_path: Path, monkeypatch, postgres_url: str):
+    assert default_target({"SPINE_DATABASE_URL": " ", "SPINE_SHORTLISTS_DB": "/x.db"}) == Path("/x.db")
+    assert default_target({"SPINE_DATABASE_URL": postgres_url}) == postgres_url
+    monkeypatch.setenv("SPINE_DATABASE_URL", postgres_url.replace("postgresql+psycopg://", "postgresql://"))
+    monkeypatch.setenv("SPINE_SHORTLISTS_DB", str(tmp_path / "unused.sqlite3"))
+    store = ShortlistStore()  # a plain postgresql:// URL gets the driver this project ships
+    assert store.db.postgres and store.create("s", Scenario()).name == "s"
+    assert not (tmp_path / "unused.sqlite3").exists()
+    for bad, message in [
+        ("mysql://u@h/db", "PostgreSQL"),
+        ("postgresql+psycopg://", "cannot be reached"),
+        ("postgresql://u@h:notaport/db", "not a database URL"),
+    ]:
+        monkeypatch.setenv("SPINE_DATABASE_URL", bad)
+        with pytest.raises(ShortlistError, match=message):
+            ShortlistStore(timeout=1).names()
 
 
 # ---- Concurrency and crash safety ----------------------------------------------------
 
 
-def test_four_processes_writing_at_once_lose_nothing(tmp_path: Path):
-    db, go, n, workers = tmp_path / "shared.sqlite3", tmp_path / "go", 50, 4
+def test_four_processes_writing_at_once_lose_nothing(target: str, db: Path, tmp_path: Path):
+    go, n, workers = tmp_path / "go", 50, 4
     procs = [
         subprocess.Popen(
-            [sys.executable, str(HELPER), "concurrent", str(db), str(w), str(n), str(go)],
+            [sys.executable, str(HELPER), "concurrent", target, str(w), str(n), str(go)],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -528,7 +683,7 @@ def test_four_processes_writing_at_once_lose_nothing(tmp_path: Path):
     try:
         for p in procs:
             assert p.stdout.readline().strip() == "ready", p.stderr.read()
-        assert not db.exists()  # the workers race to create and migrate the file too
+        assert not db.exists()  # the workers race to create and migrate the database too
         started = time.perf_counter()
         go.touch()
         results = []
@@ -543,7 +698,7 @@ def test_four_processes_writing_at_once_lose_nothing(tmp_path: Path):
                 p.kill()
                 p.wait()
     assert max(r["start"] for r in results) < min(r["end"] for r in results), "the writers never overlapped"
-    got = ShortlistStore(db).get("shared")
+    got = ShortlistStore(target).get("shared")
     expected = {f"w{w}-{i:03d}" for w in range(workers) for i in range(n)}
     assert len(got.items) == workers * n and set(got.facility_ids) == expected
     assert [i.position for i in got.items] == list(range(workers * n))
@@ -553,19 +708,21 @@ def test_four_processes_writing_at_once_lose_nothing(tmp_path: Path):
     for w in range(workers):  # each writer's own items stay in the order it added them
         mine = [f for f in got.facility_ids if f.startswith(f"w{w}-")]
         assert mine == sorted(mine)
-    assert integrity(db) == "ok"
+    if target == str(db):
+        assert integrity(db) == "ok"
     sys.stdout.write(
-        f"\nconcurrency: {workers} processes x {2 * n} writes = {workers * 2 * n} writes in {wall:.2f} s wall; "
+        f"\nconcurrency ({ShortlistStore(target).db.engine_name}): {workers} processes x {2 * n} writes = {workers * 2 * n} writes in {wall:.2f} s wall; "
         f"slowest single write {max(r['max_latency'] for r in results) * 1000:.0f} ms\n"
     )
 
 
-def _check_crash_db(db: Path, log_lines: list[str], k: int, ids: list[str]) -> int:
+def _check_crash_db(target: str, log_lines: list[str], k: int, ids: list[str]) -> int:
     """Every committed change is there, and no shortlist is partial or half-reordered."""
     from helpers_shortlists import CRASH_CLIENT, crash_delete_target
 
-    assert integrity(db) == "ok"
-    store = ShortlistStore(db)
+    if "://" not in target:
+        assert integrity(Path(target)) == "ok"
+    store = ShortlistStore(target)
     names = set(store.names())
     created = [line.split(" ", 1)[1] for line in log_lines if line.startswith("created ")]
     deleted = {line.split(" ", 1)[1] for line in log_lines if line.startswith("deleted ")}
@@ -588,10 +745,10 @@ def _check_crash_db(db: Path, log_lines: list[str], k: int, ids: list[str]) -> i
     return len(names)
 
 
-def test_killed_writer_never_leaves_a_partial_shortlist(tmp_path: Path):
+def test_killed_writer_never_leaves_a_partial_shortlist(target: str, db: Path, tmp_path: Path):
     from helpers_shortlists import crash_ids
 
-    db, k, rounds = tmp_path / "crash.sqlite3", 40, 5
+    k, rounds = 40, 5
     rng = random.Random(os.getpid())
     all_lines: list[str] = []
     started = time.perf_counter()
@@ -600,7 +757,7 @@ def test_killed_writer_never_leaves_a_partial_shortlist(tmp_path: Path):
         log = tmp_path / f"round{r}.log"
         log.touch()
         proc = subprocess.Popen(
-            [sys.executable, str(HELPER), "crash", str(db), str(log), str(k)],
+            [sys.executable, str(HELPER), "crash", target, str(log), str(k)],
             stderr=subprocess.PIPE,
             env=worker_env(),
             cwd=ROOT,
@@ -623,12 +780,12 @@ def test_killed_writer_never_leaves_a_partial_shortlist(tmp_path: Path):
         wal = db.with_name(db.name + "-wal")
         hot_wal += wal.exists() and wal.stat().st_size > 0
         all_lines += log.read_text().splitlines()
-        n = _check_crash_db(db, all_lines, k, crash_ids(k))
+        n = _check_crash_db(target, all_lines, k, crash_ids(k))
     elapsed = time.perf_counter() - started
     committed = sum(line.startswith("created ") for line in all_lines)
     assert committed >= rounds and n > 0
     sys.stdout.write(
-        f"\ncrash: {rounds} SIGKILL rounds, {committed} shortlists of {k} items committed "
+        f"\ncrash ({ShortlistStore(target).db.engine_name}): {rounds} SIGKILL rounds, {committed} shortlists of {k} items committed "
         f"({len(all_lines)} logged commits), {n} left after deletes, WAL to recover after {hot_wal} kills, "
         f"{elapsed:.1f} s\n"
     )
@@ -637,8 +794,8 @@ def test_killed_writer_never_leaves_a_partial_shortlist(tmp_path: Path):
 # ---- Files that cannot be used -------------------------------------------------------
 
 
-def test_a_database_locked_by_another_process_fails_fast_and_clearly(store: ShortlistStore, db: Path):
-    store.create("s", Scenario(), ["a"])
+def test_a_database_locked_by_another_process_fails_fast_and_clearly(file_store: ShortlistStore, db: Path):
+    file_store.create("s", Scenario(), ["a"])
     locker = subprocess.Popen(
         [sys.executable, str(HELPER), "lock", str(db)],
         stdin=subprocess.PIPE,
@@ -664,12 +821,42 @@ def test_a_database_locked_by_another_process_fails_fast_and_clearly(store: Shor
         locker.stdin.close()
         locker.wait(timeout=10)
     assert locker.returncode == 0
+    file_store.add("s", ["b"], None)  # once released, the same write goes through
+    assert file_store.get("s").facility_ids == ["a", "b"]
+
+
+def test_a_postgres_shortlist_locked_by_another_writer_fails_clearly_and_reads_go_on(postgres_url: str):
+    import psycopg
+
+    store = ShortlistStore(postgres_url)
+    store.create("s", Scenario(), ["a"])
+    plain = postgres_url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(plain) as holder:  # another writer, busy with this shortlist for a long time
+        holder.execute("SELECT id FROM shortlists WHERE name = 's' FOR UPDATE")
+        impatient = ShortlistStore(postgres_url, timeout=0.5, retries=1)
+        t = time.perf_counter()
+        with pytest.raises(StoreUnavailable) as info:
+            impatient.add("s", ["b"], None)
+        waited = time.perf_counter() - t
+        assert info.value.failure is Failure.LOCKED and "busy" in str(info.value) and "Try again" in str(info.value)
+        assert 1.0 <= waited < 5, waited  # two attempts, each waiting for the lock, then it gave up
+        assert impatient.get("s").facility_ids == ["a"]  # reading still works meanwhile
+        holder.rollback()
     store.add("s", ["b"], None)  # once released, the same write goes through
     assert store.get("s").facility_ids == ["a", "b"]
 
 
-def test_a_writer_waits_for_a_short_lock_instead_of_failing(store: ShortlistStore, db: Path):
-    store.create("s", Scenario())
+def test_an_unreachable_or_missing_postgres_database_is_explained(postgres_server):
+    with pytest.raises(StoreUnavailable, match="does not exist") as info:
+        ShortlistStore(postgres_server.url("no_such_db")).names()
+    assert info.value.failure is Failure.MISSING
+    with pytest.raises(StoreUnavailable, match="cannot be reached") as info:
+        ShortlistStore("postgresql+psycopg://nobody:secret@127.0.0.1:1/db", timeout=1).names()
+    assert "secret" not in str(info.value) and "***" in str(info.value)  # the password is never shown
+
+
+def test_a_writer_waits_for_a_short_lock_instead_of_failing(file_store: ShortlistStore, db: Path):
+    file_store.create("s", Scenario())
     holder = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
     holder.execute("BEGIN IMMEDIATE")
     holder.execute("UPDATE shortlists SET client = 'holder'")
@@ -682,14 +869,14 @@ def test_a_writer_waits_for_a_short_lock_instead_of_failing(store: ShortlistStor
     finally:
         release.join()
         holder.close()
-    got = store.get("s")
+    got = file_store.get("s")
     assert got.facility_ids == ["a"] and got.client == "holder"
 
 
-def test_read_only_flag_reads_but_refuses_writes(store: ShortlistStore, db: Path):
+def test_read_only_flag_reads_but_refuses_writes(file_store: ShortlistStore, db: Path):
     # Tests run as root, for whom chmod does not stop writes; read_only=True opens the
     # file with SQLite's mode=ro, so SQLite itself (not our check alone) forbids writing.
-    store.create("s", Scenario(), ["a"])
+    file_store.create("s", Scenario(), ["a"])
     before = sha(db)
     ro = ShortlistStore(db, read_only=True)
     assert ro.get("s").facility_ids == ["a"] and [s.name for s in ro.list()] == ["s"]
@@ -844,124 +1031,7 @@ def test_a_folder_or_a_path_inside_a_file_is_reported(tmp_path: Path):
     assert blocker.read_text() == "hello"
 
 
-# ---- Snapshots and what changed ------------------------------------------------------
-
-SAVED = {
-    "name": "Apollo",
-    "currency": "USD",
-    "total_low": 4000.0,
-    "total_high": 9000.0,
-    "operation_as_of": "2020-01-15",
-    "accreditations": ["jci", "nabh"],
-}
-
-
-def test_changes_nothing_changed():
-    assert changes(SAVED, dict(SAVED)) == []
-    assert changes(SAVED, {**SAVED, "total_low": 4000.4, "accreditations": ["nabh", "jci"]}) == []
-
-
-def test_changes_reports_each_difference_in_plain_language():
-    now_ = {
-        **SAVED,
-        "total_low": 4500.0,
-        "total_high": 9500.0,
-        "operation_as_of": "2024-03-01",
-        "accreditations": ["jci", "temos"],
-    }
-    assert changes(SAVED, now_) == [
-        "whole-trip estimate was 4,000–9,000 USD, now 4,500–9,500 USD",
-        "accreditation added: temos",
-        "accreditation removed: nabh",
-        "price date was 2020-01-15, now 2024-03-01",
-    ]
-    assert changes(SAVED, {**SAVED, "name": "Apollo Chennai"}) == ["name was Apollo, now Apollo Chennai"]
-
-
-def test_changes_missing_values_and_single_figures():
-    assert changes(SAVED, {**SAVED, "total_low": None, "total_high": None}) == [
-        "whole-trip estimate was 4,000–9,000 USD, now not available"
-    ]
-    gone_price = {**SAVED, "total_low": None, "total_high": None, "operation_as_of": None}
-    assert changes(gone_price, {**SAVED, "total_low": 5000.0, "total_high": 5000.0}) == [
-        "whole-trip estimate was not available, now 5,000 USD",
-        "price date was undated, now 2020-01-15",
-    ]
-
-
-def test_changes_currency_change_is_not_compared_as_numbers():
-    assert changes(SAVED, {**SAVED, "currency": "EUR", "total_low": 3700.0, "total_high": 8300.0}) == [
-        "currency changed from USD to EUR, so the estimates cannot be compared"
-    ]
-
-
-def test_changes_gone_empty_and_older_snapshots():
-    assert changes(SAVED, None) == ["no longer in the data"]
-    assert changes({}, SAVED) == ["no snapshot was saved with this item, so changes cannot be shown"]
-    assert changes({"name": "Apollo"}, SAVED) == []  # fields not saved then are not reported as changes
-
-
-def test_snapshot_from_the_real_ranking(shipped):
-    ranking = compare.rank(shipped, Scenario())
-    comps = ranking.components[ranking.components["component"] == "operation_package"].set_index("facility_id")
-    for fid, row in ranking.table.iterrows():
-        snap = snapshot_from(ranking, fid)
-        assert json.loads(json.dumps(snap, allow_nan=False)) == snap
-        assert set(snap) == {"name", "currency", "total_low", "total_high", "operation_as_of", "accreditations"}
-        assert snap["name"] == row["name"] and snap["currency"] == "USD"
-        assert snap["accreditations"] == sorted(row["accreditations"])
-        if math.isnan(row["total_low"]):
-            assert snap["total_low"] is None and snap["total_high"] is None
-        else:
-            assert snap["total_low"] == pytest.approx(row["total_low"]) and snap["total_low"] <= snap["total_high"]
-        as_of = comps["as_of"].get(fid)
-        assert snap["operation_as_of"] == (None if not isinstance(as_of, str) else as_of)
-    # Comparable totals exist for every option; documented-only ones not where no price is known.
-    assert all(snapshot_from(ranking, f)["total_low"] is not None for f in ranking.table.index)
-    documented = compare.rank(shipped, Scenario(cost_basis="documented"))
-    assert any(snapshot_from(documented, f)["total_low"] is None for f in documented.table.index)
-    assert any(snapshot_from(ranking, f)["operation_as_of"] for f in ranking.table.index)
-    with pytest.raises(ShortlistError, match="not in this ranking"):
-        snapshot_from(ranking, "no-such-facility")
-
-
-def test_saved_real_snapshots_compare_clean_then_show_changes(shipped, store: ShortlistStore):
-    ranking = compare.rank(shipped, Scenario())
-    priced = [f for f in ranking.table.index if snapshot_from(ranking, f)["total_low"] is not None][:3]
-    unpriced = [f for f in ranking.table.index if snapshot_from(ranking, f)["total_low"] is None][:1]
-    ids = [*priced, *unpriced, "closed-hospital"]
-    store.create("real", Scenario(data_hash=shipped.content_hash), ids, snapshots_from(ranking, ids))
-    saved = store.get("real")
-    assert saved.data_hash == shipped.content_hash
-    assert saved.items[-1].snapshot == {}  # not in the ranking, so nothing to snapshot
-
-    def current(r, fid):
-        return snapshot_from(r, fid) if fid in r.table.index else None
-
-    assert all(changes(i.snapshot, current(ranking, i.facility_id)) == [] for i in saved.items[:-1])
-    assert changes(saved.items[-1].snapshot, None) == ["no longer in the data"]
-
-    table = ranking.table.copy()  # the data moves on: a price rises, an accreditation lapses
-    first = priced[0]
-    table.loc[first, "total_low"] += 500
-    table["accreditations"] = [
-        [*(a for a in acc if a != "jci"), "temos"] if fid == first else acc
-        for fid, acc in table["accreditations"].items()
-    ]
-    later = dataclasses.replace(ranking, table=table.drop(index=priced[1]))
-    diff = changes(saved.items[0].snapshot, current(later, first))
-    assert diff[0].startswith("whole-trip estimate was ") and "USD, now " in diff[0]
-    assert "accreditation added: temos" in diff
-    assert ("accreditation removed: jci" in diff) == ("jci" in saved.items[0].snapshot["accreditations"])
-    assert changes(saved.items[1].snapshot, current(later, priced[1])) == ["no longer in the data"]
-
-    in_euros = compare.rank(shipped, Scenario(currency="EUR"))
-    assert changes(saved.items[0].snapshot, current(in_euros, first)) == [
-        "currency changed from USD to EUR, so the estimates cannot be compared"
-    ]
-
-
-# -- quotes kept with a shortlist ---------------------------------------------------------
+# ---- Quotes --------------------------------------------------------------------------
 
 
 def test_a_quote_is_kept_per_item_replaced_copied_and_removed_with_it(store):
