@@ -5,9 +5,11 @@ A thin layer over the engine in ``compare/``: widgets in, engine calls, render o
 
 import streamlit as st
 
-from app_pages import sidebar, state, ui
+from app_pages import auth, sidebar, state, ui
 
 st.set_page_config(page_title="Spinal fusion abroad", page_icon=":material/compare_arrows:", layout="wide")
+# Who this session works for; with sign-in configured, nothing below runs until they sign in.
+st.session_state["_owner"] = auth.require_user()
 
 ds = state.session_dataset()
 st.session_state["_dataset"] = ds  # the pages of this run use it as it is

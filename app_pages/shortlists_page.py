@@ -204,6 +204,10 @@ def render() -> None:
     store = shortlist_store()
     if store is None:
         st.stop()
+    if store.owner:
+        with st.expander("Only you can see, open or change these shortlists", icon=":material/lock:"):
+            st.caption("Your user id, for `spine-compare shortlists --owner ...` on the shared database:")
+            st.code(store.owner, language=None)
     try:
         summaries = store.list()
     except ShortlistError as exc:

@@ -94,12 +94,25 @@ def field_options(ds: Dataset, field: fields.Field) -> dict:
     return _options(ds, ds.content_hash, field.key)
 
 
+@st.cache_resource(show_spinner=False)
+def _shortlist_database(target: str):
+    """One database object (engine, pool, checked schema) per target, shared by every session."""
+    from compare.shortlists import Database
+
+    return Database(target)
+
+
 def shortlist_store():
-    """The shortlist database, or None with an explanation shown (the rest of the app keeps working)."""
-    from compare.shortlists import ShortlistError, ShortlistStore
+    """This session's owner's shortlists, or None with an explanation shown (the rest of the app keeps working).
+
+    The owner comes from sign-in (``app.py``); every read and write of the store is
+    scoped to it, so no name or URL can reach another user's shortlists.
+    """
+    from compare.shortlists import ShortlistError, ShortlistStore, default_target
 
     try:
-        return ShortlistStore()
+        database = _shortlist_database(str(default_target()))
+        return ShortlistStore(owner=st.session_state.get("_owner", ""), database=database)
     except ShortlistError as exc:
         st.error(f"Shortlists are unavailable: {plain(exc)}")
         return None

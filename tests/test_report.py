@@ -119,3 +119,26 @@ def test_cli_corrupt_database_is_a_clear_error(tmp_path):
     done = run("shortlists", "--db", str(db))
     assert done.returncode == 2
     assert str(db) in done.stderr and "Traceback" not in done.stderr
+
+
+def test_cli_on_a_shared_postgres_database_reads_one_owner_at_a_time(postgres_url, tmp_path):
+    """``--db URL --owner ID``: the command line sees exactly what that signed-in user sees."""
+    store = ShortlistStore(postgres_url)
+    store.for_owner("https://id.example|alice").create("Alice's client", Scenario(), IDS[:1], client="A")
+    store.for_owner("https://id.example|bob").create("Bob's client", Scenario(), IDS[:2], client="B")
+    alice = run("shortlists", "--db", postgres_url, "--owner", "https://id.example|alice")
+    assert alice.returncode == 0 and "Alice's client" in alice.stdout and "Bob" not in alice.stdout
+    nobody = run("shortlists", "--db", postgres_url)
+    assert nobody.returncode == 0 and nobody.stdout == "" and "no shortlists saved yet" in nobody.stderr
+    stolen = run(
+        "report",
+        "--shortlist",
+        "Bob's client",
+        "--db",
+        postgres_url,
+        "--owner",
+        "https://id.example|alice",
+        "--out",
+        str(tmp_path / "r.html"),
+    )
+    assert stolen.returncode == 2 and "no shortlist called" in stolen.stderr and not (tmp_path / "r.html").exists()

@@ -14,6 +14,7 @@ Recipe and pitfalls: /work/shared/guides/browser-testing.md. In short:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -23,7 +24,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -98,19 +99,17 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def app_server(tmp_path_factory):
-    """``streamlit run app.py`` on a free port; yields (base URL, shortlist DB path, server log)."""
-    tmp = tmp_path_factory.mktemp("streamlit")
-    db = tmp / "shortlists.sqlite3"
+@contextlib.contextmanager
+def running_app(tmp: Path, env: dict[str, str] | None = None, args: list[str] | None = None) -> Iterator[dict]:
+    """``streamlit run app.py`` on a free port with its own folders; yields its URL, log and process."""
     log = tmp / "server.log"
-    (tmp / "cache").mkdir()
+    (tmp / "cache").mkdir(exist_ok=True)
     env = {
         **os.environ,
-        "SPINE_SHORTLISTS_DB": str(db),
         "XDG_CACHE_HOME": str(tmp / "cache"),
         "XDG_DATA_HOME": str(tmp / "data-home"),
         "PYTHONUNBUFFERED": "1",
+        **(env or {}),
     }
     port = _free_port()
     cmd = [
@@ -129,6 +128,7 @@ def app_server(tmp_path_factory):
         "false",
         "--server.fileWatcherType",
         "none",
+        *(args or []),
     ]
     url = f"http://127.0.0.1:{port}"
     with open(log, "wb") as fh:
@@ -145,7 +145,7 @@ def app_server(tmp_path_factory):
                 except OSError:
                     pass
                 time.sleep(0.2)
-            yield {"url": url, "db": db, "log": log, "proc": proc}
+            yield {"url": url, "port": port, "log": log, "proc": proc}
         finally:
             proc.terminate()
             try:
@@ -153,6 +153,15 @@ def app_server(tmp_path_factory):
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory):
+    """The app as one local user runs it (no sign-in), with its own SQLite shortlist file."""
+    tmp = tmp_path_factory.mktemp("streamlit")
+    db = tmp / "shortlists.sqlite3"
+    with running_app(tmp, {"SPINE_SHORTLISTS_DB": str(db), "SPINE_DATABASE_URL": ""}) as server:
+        yield {**server, "db": db}
 
 
 @pytest.fixture(scope="session")
