@@ -33,7 +33,7 @@ def require_user() -> str:
     """The owner whose shortlists this session may see; stops the run at a sign-in page if needed."""
     if not configured():
         return LOCAL_USER
-    if not st.user.is_logged_in:
+    if not st.user.get("is_logged_in", False):  # absent before Streamlit has read the auth settings
         st.title("Spinal fusion abroad")
         st.write(
             "This deployment is shared by a team, and saved shortlists hold clients' health information. "
