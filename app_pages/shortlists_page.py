@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.sidebar import apply_scenario
-from app_pages.state import page_dataset, shortlist_store, trip_costs
+from app_pages.state import page_dataset, shortlist_ranking, shortlist_store, trip_costs
 from app_pages.ui import plain
 from compare import export, quotes, report
 from compare.costs import format_range
@@ -243,7 +243,7 @@ def render() -> None:
     for fid in unreadable:
         st.warning(f"The saved quote of {plain(fid)} cannot be read; published figures are used instead.")
     try:
-        current = report.shortlist_ranking(ds, scenario, saved, frame=trip_costs(ds, scenario.trip))
+        current = shortlist_ranking(ds, scenario, saved)
     except ValueError as exc:
         st.error(f"This shortlist's scenario no longer fits the data: {plain(exc)}")
         st.stop()

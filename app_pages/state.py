@@ -94,6 +94,22 @@ def field_options(ds: Dataset, field: fields.Field) -> dict:
     return _options(ds, ds.content_hash, field.key)
 
 
+@st.cache_resource(show_spinner="Ranking the shortlist…", max_entries=32)
+def _shortlist_ranked(_ds: Dataset, ds_hash: str, scenario_json: str, quotes_json: tuple[str, ...], _quotes) -> Ranking:
+    """A shortlist's ranking, keyed on its content: the page's reruns and its report reuse it."""
+    from compare import report
+
+    scenario = Scenario.model_validate_json(scenario_json)
+    frame = _cost_frame(_ds, ds_hash, scenario.trip.model_dump_json())
+    return report.shortlist_ranking(_ds, scenario, _quotes, frame=frame)
+
+
+def shortlist_ranking(ds: Dataset, scenario: Scenario, saved_quotes: list) -> Ranking:
+    """Rank once, render many: the shortlist's ranking (all filters off, saved quotes counted), cached."""
+    key = tuple(q.to_json() for q in saved_quotes)
+    return _shortlist_ranked(ds, ds.content_hash, scenario.model_dump_json(), key, saved_quotes)
+
+
 @st.cache_resource(show_spinner=False)
 def _shortlist_database(target: str):
     """One database object (engine, pool, checked schema) per target, shared by every session."""
