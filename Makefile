@@ -24,31 +24,28 @@ setup-dev: $(VENV)/.dev
 run: setup  ## start the dashboard on the shipped data
 	$(PY) -m streamlit run app.py --server.port $(PORT) --browser.gatherUsageStats false
 
-CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser)
-
-browser:  ## Debian's Chromium for the real-browser tests (Playwright cannot download browsers here)
-	@if [ -z "$(CHROMIUM)" ]; then \
+# $(call debian_package,PACKAGE,WHAT FOR,FOUND): install PACKAGE from Debian's packages unless FOUND
+# is set (as root; otherwise say what to install). Test tools that PyPI cannot provide here.
+define debian_package
+	@if [ -z "$(3)" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "Installing Chromium from Debian's packages for the browser tests..."; \
-	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium; \
+	    echo "Installing $(1) from Debian's packages $(2)..."; \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(1); \
 	  else \
-	    echo "The browser tests need Chromium. Install it (e.g. 'sudo apt-get install chromium') and run make test again." >&2; \
+	    echo "make test needs $(1) $(2). Install it (e.g. 'sudo apt-get install $(1)') and run it again." >&2; \
 	    exit 1; \
 	  fi; \
 	fi
+endef
 
+CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser)
 POSTGRES_BIN ?= $(firstword $(wildcard /usr/lib/postgresql/*/bin/initdb))
 
-postgres:  ## Debian's PostgreSQL server for the store tests (the tests start and stop their own cluster)
-	@if [ -z "$(POSTGRES_BIN)" ]; then \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "Installing PostgreSQL from Debian's packages for the shortlist store tests..."; \
-	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends postgresql; \
-	  else \
-	    echo "The store tests need PostgreSQL. Install it (e.g. 'sudo apt-get install postgresql') and run make test again." >&2; \
-	    exit 1; \
-	  fi; \
-	fi
+browser:  ## Debian's Chromium for the real-browser tests (Playwright cannot download browsers here)
+	$(call debian_package,chromium,for the real-browser tests,$(CHROMIUM))
+
+postgres:  ## Debian's PostgreSQL server for the store tests (they start and stop their own cluster)
+	$(call debian_package,postgresql,for the shortlist store tests,$(POSTGRES_BIN))
 
 test: setup-dev browser postgres  ## every test, real-browser and PostgreSQL tests included (pytest exits non-zero when no test ran)
 	$(PY) -m pytest
