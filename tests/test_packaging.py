@@ -19,6 +19,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from compare.shortlists import HEAD
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -69,6 +71,7 @@ def installed(tmp_path_factory, source) -> Path:
 def test_wheel_carries_the_engine_the_data_and_the_console_command(wheel):
     names = zipfile.ZipFile(wheel).namelist()
     assert "compare/cli.py" in names and "compare/data/load.py" in names and "compare/costs/totals.py" in names
+    assert "compare/shortlists/migrations/versions/0004_owner.py" in names  # read by Alembic, not imported
     data_files = sorted(n.removeprefix("spine_compare_data/") for n in names if n.startswith("spine_compare_data/"))
     shipped = sorted(str(p.relative_to(ROOT / "data")) for p in (ROOT / "data").rglob("*") if p.is_file())
     assert data_files == shipped
@@ -109,3 +112,29 @@ def test_installed_command_validates_the_installed_data_and_names_itself(install
         [str(installed / "spine-compare"), "rank", "--currency"], cwd=tmp_path, capture_output=True, text=True
     )
     assert usage.returncode == 2 and usage.stderr.startswith("usage: spine-compare rank")
+
+
+def test_installed_command_creates_and_lists_a_shortlist_database(installed, tmp_path):
+    """The migrations ship with the package: a new database is created from the installed copy."""
+    db = tmp_path / "fresh.sqlite3"
+    listed = subprocess.run(
+        [str(installed / "spine-compare"), "shortlists", "--db", str(db)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert listed.returncode == 0, listed.stderr
+    assert "no shortlists saved yet" in listed.stderr and db.is_file()
+    revision = subprocess.run(
+        [
+            str(installed / "python"),
+            "-c",
+            f"import sqlite3; print(sqlite3.connect({str(db)!r}).execute("
+            "'SELECT version_num FROM alembic_version').fetchone()[0])",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert revision.stdout.strip() == HEAD, revision.stderr
