@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
+from app_pages import ranking_view
 from app_pages.state import current_ranking, page_dataset, shortlist_store
 from app_pages.ui import plain, who_stands_behind
 from compare import charts, criteria, export, quotes
 from compare.costs import format_money, format_range, itemised
-from compare.data import months_old
 
 VIEWS = ["Cost vs score", "Cost breakdown", "Map", "Side by side", "Why this rank", "Robustness"]
-
-
-def _badges(row) -> str:
-    marks = []
-    if row["has_international_accreditation"]:
-        marks.append("Intl accredited")
-    if row["minimally_invasive"]:
-        marks.append("MIS")
-    if row["robotic"]:
-        marks.append("Robot")
-    if row["navigation"]:
-        marks.append("Navigation")
-    return " · ".join(marks) or "none reported"
 
 
 def _add_to_shortlist(picked, result, scenario, data_hash) -> None:
@@ -72,55 +58,6 @@ def _quote_requests(ds, picked, scenario) -> None:
         help="A letter and a template (CSV and Excel) per hospital. Import the returned templates on the "
         "Shortlists page once the options are on a shortlist.",
     )
-
-
-def _dated(as_of, stale_after: int) -> str:
-    if not isinstance(as_of, str):
-        return "undated"
-    age = months_old(as_of)
-    return f"{as_of} (stale)" if age is not None and age > stale_after else as_of
-
-
-def _display_table(ds, table, components, currency):
-    price = components[components["component"] == "operation_package"].set_index("facility_id")
-    price_sources = price["sources"].reindex(table.index).map(lambda ss: ss if isinstance(ss, tuple) else ())
-    view = table.assign(
-        trip=[format_range(lo, hi, currency) for lo, hi in zip(table["total_low"], table["total_high"], strict=True)],
-        documented=[
-            format_range(lo, hi, currency)
-            for lo, hi in zip(table["documented_low"], table["documented_high"], strict=True)
-        ],
-        stay=[
-            f"{lo:g}–{hi:g} d ({haul})" if lo != hi else f"{lo:g} d ({haul})"
-            for lo, hi, haul in zip(table["recovery_low"], table["recovery_high"], table["haul"], strict=True)
-        ],
-        risk=[
-            format_range(lo, hi, currency) + (" (partial)" if unknown else "") if pd.notna(lo) else "unknown"
-            for lo, hi, unknown in zip(
-                table["expected_low"], table["expected_high"], table["risk_unknown"], strict=True
-            )
-        ],
-        risk_adjusted=[
-            format_range(lo, hi, currency)
-            for lo, hi in zip(table["risk_adjusted_low"], table["risk_adjusted_high"], strict=True)
-        ],
-        data_mark=table["thin_data"].map(lambda thin: "too little data to rank reliably" if thin else ""),
-        visa_shown=[
-            f"{label} ⚠" if isinstance(warn, str) else label
-            for label, warn in zip(table["visa_label"], table["visa_warning"], strict=True)
-        ],
-        badges=table.apply(_badges, axis=1),
-        price_status=price["status"].reindex(table.index),
-        price_evidence=price_sources.map(lambda ss: who_stands_behind(ds, ss)),
-        price_as_of=price["as_of"].reindex(table.index).map(lambda d: _dated(d, ds.stale_after_months)),
-        price_source=price_sources.map(lambda ss: ss[0].reference if ss else None),
-        not_reported=table["missing_criteria"].map(
-            lambda m: ", ".join(criteria.BY_ID[c].label.lower() for c in m) or "—"
-        ),
-        volume_shown=table["annual_spine_surgeries"].map(lambda v: "not reported" if pd.isna(v) else f"{v:,.0f}"),
-        flight=table["flight_hours"],
-    )
-    return view
 
 
 def render() -> None:
@@ -212,32 +149,9 @@ def render() -> None:
     if removed:
         st.caption("Filters removed: " + "; ".join(f"{plain(r['label'])}: {r['removed']}" for r in removed))
 
-    view = _display_table(ds, table, result.components, currency)
-    columns = [
-        "rank",
-        "name",
-        "country_name",
-        "city",
-        "score",
-        "trip",
-        "completeness",
-        "documented",
-        "risk",
-        "risk_adjusted",
-        "data_mark",
-        "stay",
-        "visa_shown",
-        "badges",
-        "volume_shown",
-        "flight",
-        "confidence",
-        "price_status",
-        "price_evidence",
-        "price_as_of",
-        "not_reported",
-        "pareto",
-        "price_source",
-    ]
+    # Built once per (data, scenario) and shared by every session: read it, never modify it.
+    view = ranking_view.shown_table(ds, scenario, result, sensitivity=robust, concentration=confidence)
+    columns = list(view.columns)
     config = {
         "rank": st.column_config.NumberColumn("#", width="small"),
         "name": st.column_config.TextColumn("Facility", pinned=True),
@@ -298,12 +212,10 @@ def render() -> None:
         "price_source": st.column_config.LinkColumn("Price source", display_text="source"),
     }
     if "p_rank1" in table:
-        view = view.assign(p_rank1=table["p_rank1"], p_top3=table["p_top3"])
-        columns[5:5] = ["p_rank1", "p_top3"]
         config["p_rank1"] = st.column_config.NumberColumn("P(rank 1)", format="percent")
         config["p_top3"] = st.column_config.NumberColumn("P(top 3)", format="percent")
     event = st.dataframe(
-        view[columns],  # only what is shown: converting every column of the table costs a rerun dearly
+        view,  # only what is shown: converting every column of the table costs a rerun dearly
         key="ranking",
         hide_index=True,
         on_select="rerun",
@@ -338,7 +250,7 @@ def render() -> None:
         )
         st.download_button(
             "Save scenario (YAML)",
-            scenario.to_yaml().encode("utf-8"),
+            lambda: scenario.to_yaml().encode("utf-8"),
             file_name="scenario.yaml",
             mime="application/x-yaml",
             icon=":material/save:",
@@ -350,7 +262,8 @@ def render() -> None:
     # One view at a time: only the chosen chart is built on each rerun.
     view_name = st.segmented_control("View", VIEWS, key="view", bind="query-params", default=VIEWS[0]) or VIEWS[0]
     if view_name == "Cost vs score":
-        st.plotly_chart(charts.pareto_scatter(table, currency), key="pareto_chart", width="stretch")
+        pareto = ranking_view.pareto_figure(ds, scenario, result, sensitivity=robust, concentration=confidence)
+        st.plotly_chart(pareto, key="pareto_chart", width="stretch")
         st.caption(
             "Bars show each option's low–high whole-trip range. Blue points are on the Pareto front of cost "
             "versus the other criteria. Options with no published price are not plotted."

@@ -2,9 +2,13 @@
 
 Rank once, render many: a trip's cost frame is shared by every ranking of that trip
 (weights, filters and method change without recomputing it), and a ranking by every page.
+Everything cached here is shared by every session: callers read it and copy before a change.
 """
 
 from __future__ import annotations
+
+import gc
+import threading
 
 import pandas as pd
 import streamlit as st
@@ -26,8 +30,32 @@ def _with_uploads(_base: Dataset, base_hash: str, files: tuple[tuple[str, bytes]
     return ds
 
 
+_runs = 0
+_runs_lock = threading.Lock()
+
+
+def _freeze_long_lived() -> None:
+    """At the start of the process's second run, move every object alive into gc's permanent generation.
+
+    Streamlit runs a full ``gc.collect(2)`` after every script run (``runner.postScriptGC``). With
+    pandas, plotly and pydantic imported and the data parsed, that walks some 200,000 objects that
+    live as long as the process (modules, classes, the dataset, the shared caches): about 100 ms of
+    CPU, half of what a new session or a rerun cost. Frozen objects are skipped by every later
+    collection and are still freed by reference counting; only a reference cycle among them would
+    outlive its use, so this is done once, after the first run has imported what the app uses.
+    """
+    global _runs
+    with _runs_lock:
+        _runs += 1
+        if _runs != 2:
+            return
+    gc.collect()
+    gc.freeze()
+
+
 def session_dataset() -> Dataset:
     """The shipped data (parsed once per content) plus this session's accepted uploads."""
+    _freeze_long_lived()
     with st.spinner("Loading curated data…"):
         base = compare.load_dataset()
     files = tuple(st.session_state.get("uploads", []))
@@ -74,24 +102,48 @@ def _ranked(_ds: Dataset, ds_hash: str, scenario_json: str, sensitivity: bool, c
     )
 
 
+def ranking_key(ds: Dataset, scenario: Scenario, sensitivity: bool, concentration: float) -> tuple:
+    """What a ranking depends on: views built from a ranking are cached on the same key."""
+    return (ds.content_hash, scenario.model_dump_json(), bool(sensitivity), float(concentration))
+
+
 def current_ranking(
     ds: Dataset, scenario: Scenario, *, sensitivity: bool = False, concentration: float = 10.0
 ) -> Ranking:
-    return _ranked(ds, ds.content_hash, scenario.model_dump_json(), sensitivity, concentration)
+    return _ranked(ds, *ranking_key(ds, scenario, sensitivity, concentration))
 
 
 def trip_costs(ds: Dataset, trip: Trip) -> costs.CostFrame:
     return _cost_frame(ds, ds.content_hash, trip.model_dump_json())
 
 
-@st.cache_resource(max_entries=64)
-def _options(_ds: Dataset, ds_hash: str, key: str) -> dict:
-    return fields.options(_ds, fields.BY_KEY[key])
+def criteria_key(ds: Dataset, scenario: Scenario) -> tuple:
+    """What every criterion's raw value depends on: weights, filters and method do not change it."""
+    return (ds.content_hash, scenario.trip.model_dump_json(), tuple(engine.criteria_args(scenario).items()))
+
+
+def criteria_table(ds: Dataset, scenario: Scenario) -> pd.DataFrame:
+    """Every facility's criteria for this trip (the table a ranking filters and scores); do not modify."""
+    return _criteria(ds, *criteria_key(ds, scenario))
+
+
+_OPTIONS: dict[tuple[str, str], dict] = {}
 
 
 def field_options(ds: Dataset, field: fields.Field) -> dict:
-    """A sidebar field's choices, worked out once per dataset rather than on every rerun."""
-    return _options(ds, ds.content_hash, field.key)
+    """A sidebar field's choices, worked out once per dataset rather than on every rerun.
+
+    A plain dictionary on (data hash, field): the sidebar asks for some twenty of them on every
+    run, and ``st.cache_resource``'s own bookkeeping per call cost more than the lookup. Shared by
+    every session, so callers must not modify the result.
+    """
+    key = (ds.content_hash, field.key)
+    found = _OPTIONS.get(key)
+    if found is None:
+        if len(_OPTIONS) >= 256:  # data folders are edited, not collected: keep the newest
+            _OPTIONS.clear()
+        found = _OPTIONS[key] = fields.options(ds, field)
+    return found
 
 
 @st.cache_resource(show_spinner="Ranking the shortlist…", max_entries=32)

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ["bench_load.py", "bench_engine.py", "bench_app.py"]
+SCRIPTS = ["bench_load.py", "bench_engine.py", "bench_app.py", "bench_server.py"]
 
 
 def main() -> int:

@@ -1,0 +1,180 @@
+"""What the Compare page shows of a ranking, built once per (data, scenario) and shared.
+
+Every session and every rerun that shows the same ranking gets the same display table and the
+same cost-versus-score figure: they are worked out on the first request and then reused, like
+the ranking itself (``state.current_ranking``). Both are shared objects: callers only read them
+(``st.dataframe`` and ``st.plotly_chart`` convert without modifying), and copy before any change.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from app_pages.state import criteria_key, criteria_table, ranking_key
+from app_pages.ui import who_stands_behind
+from compare import charts, criteria
+from compare.costs import format_range
+from compare.data import Dataset, months_old
+from compare.engine import Ranking
+from compare.scenario import Scenario
+
+# The ranking table's columns, in order; with sensitivity on, P(rank 1) and P(top 3) follow "score".
+COLUMNS = [
+    "rank",
+    "name",
+    "country_name",
+    "city",
+    "score",
+    "trip",
+    "completeness",
+    "documented",
+    "risk",
+    "risk_adjusted",
+    "data_mark",
+    "stay",
+    "visa_shown",
+    "badges",
+    "volume_shown",
+    "flight",
+    "confidence",
+    "price_status",
+    "price_evidence",
+    "price_as_of",
+    "not_reported",
+    "pareto",
+    "price_source",
+]
+
+
+_BADGES = {
+    "has_international_accreditation": "Intl accredited",
+    "minimally_invasive": "MIS",
+    "robotic": "Robot",
+    "navigation": "Navigation",
+}
+
+
+def _badges(table: pd.DataFrame) -> list[str]:
+    """What each option offers, in words ("none reported" when nothing); one pass over four columns."""
+    flags = zip(*(table[column] for column in _BADGES), strict=True)
+    labels = list(_BADGES.values())
+    return [" · ".join(label for label, on in zip(labels, row, strict=True) if on) or "none reported" for row in flags]
+
+
+def _dated(as_of, stale_after: int) -> str:
+    if not isinstance(as_of, str):
+        return "undated"
+    age = months_old(as_of)
+    return f"{as_of} (stale)" if age is not None and age > stale_after else as_of
+
+
+def trip_columns(ds: Dataset, facts: pd.DataFrame, components: pd.DataFrame, currency: str) -> dict[str, object]:
+    """The shown columns that follow from the trip alone (costs, stay, visa, offers, price evidence).
+
+    ``facts`` is the criteria table of the trip or a ranking drawn from it: the values are the same
+    per facility, so these columns are worked out once per trip and reused by every weighting.
+    """
+    price = components[components["component"] == "operation_package"].set_index("facility_id")
+    price_sources = price["sources"].reindex(facts.index).map(lambda ss: ss if isinstance(ss, tuple) else ())
+    return {
+        "trip": [
+            format_range(lo, hi, currency) for lo, hi in zip(facts["total_low"], facts["total_high"], strict=True)
+        ],
+        "documented": [
+            format_range(lo, hi, currency)
+            for lo, hi in zip(facts["documented_low"], facts["documented_high"], strict=True)
+        ],
+        "stay": [
+            f"{lo:g}–{hi:g} d ({haul})" if lo != hi else f"{lo:g} d ({haul})"
+            for lo, hi, haul in zip(facts["recovery_low"], facts["recovery_high"], facts["haul"], strict=True)
+        ],
+        "risk": [
+            format_range(lo, hi, currency) + (" (partial)" if unknown else "") if pd.notna(lo) else "unknown"
+            for lo, hi, unknown in zip(
+                facts["expected_low"], facts["expected_high"], facts["risk_unknown"], strict=True
+            )
+        ],
+        "risk_adjusted": [
+            format_range(lo, hi, currency)
+            for lo, hi in zip(facts["risk_adjusted_low"], facts["risk_adjusted_high"], strict=True)
+        ],
+        "visa_shown": [
+            f"{label} ⚠" if isinstance(warn, str) else label
+            for label, warn in zip(facts["visa_label"], facts["visa_warning"], strict=True)
+        ],
+        "badges": _badges(facts),
+        "price_status": price["status"].reindex(facts.index),
+        "price_evidence": price_sources.map(lambda ss: who_stands_behind(ds, ss)),
+        "price_as_of": price["as_of"].reindex(facts.index).map(lambda d: _dated(d, ds.stale_after_months)),
+        "price_source": price_sources.map(lambda ss: ss[0].reference if ss else None),
+        "volume_shown": facts["annual_spine_surgeries"].map(lambda v: "not reported" if pd.isna(v) else f"{v:,.0f}"),
+        "flight": facts["flight_hours"],
+    }
+
+
+def ranking_columns(table: pd.DataFrame) -> dict[str, pd.Series]:
+    """The shown columns that depend on the weights: thin data and the criteria not reported."""
+    return {
+        "data_mark": table["thin_data"].map(lambda thin: "too little data to rank reliably" if thin else ""),
+        "not_reported": table["missing_criteria"].map(
+            lambda m: ", ".join(criteria.BY_ID[c].label.lower() for c in m) or "—"
+        ),
+    }
+
+
+def shown_columns(table: pd.DataFrame) -> list[str]:
+    columns = list(COLUMNS)
+    if "p_rank1" in table:
+        columns[5:5] = ["p_rank1", "p_top3"]
+    return columns
+
+
+_FROM_FACTS = ["name", "country_name", "city", "completeness", "confidence"]
+
+
+@st.cache_resource(max_entries=64)
+def _trip_view(
+    _ds: Dataset, _facts: pd.DataFrame, _components: pd.DataFrame, currency: str, key: tuple
+) -> pd.DataFrame:
+    """Every facility's trip columns, cached on the criteria key; shared, so read-only for callers."""
+    return _facts[_FROM_FACTS].assign(**trip_columns(_ds, _facts, _components, currency))
+
+
+@st.cache_resource(max_entries=128)
+def _shown_table(_trip: pd.DataFrame, _result: Ranking, key: tuple) -> pd.DataFrame:
+    """Cached on the ranking's own key; shared, so read-only for callers."""
+    table = _result.table
+    view = _trip.reindex(table.index).assign(
+        rank=table["rank"], score=table["score"], pareto=table["pareto"], **ranking_columns(table)
+    )
+    if "p_rank1" in table:
+        view = view.assign(p_rank1=table["p_rank1"], p_top3=table["p_top3"])
+    # Only what is shown: converting every column of the table costs a rerun dearly.
+    return view[shown_columns(table)]
+
+
+def shown_table(
+    ds: Dataset, scenario: Scenario, result: Ranking, *, sensitivity: bool, concentration: float
+) -> pd.DataFrame:
+    """The ranking table as shown (columns in display order, index = facility id); do not modify.
+
+    The trip's columns are formatted once per trip for every facility; a new weighting only
+    picks its rows in rank order and adds rank, score and the weighting's own columns.
+    """
+    facts = criteria_table(ds, scenario)
+    trip = _trip_view(ds, facts, result.costs.components, scenario.trip.currency, criteria_key(ds, scenario))
+    return _shown_table(trip, result, ranking_key(ds, scenario, sensitivity, concentration))
+
+
+@st.cache_resource(max_entries=128)
+def _pareto(_result: Ranking, currency: str, key: tuple) -> go.Figure:
+    return charts.pareto_scatter(_result.table, currency)
+
+
+def pareto_figure(
+    ds: Dataset, scenario: Scenario, result: Ranking, *, sensitivity: bool, concentration: float
+) -> go.Figure:
+    """The cost-versus-score chart of this ranking; shared, so do not modify it."""
+    return _pareto(result, scenario.trip.currency, ranking_key(ds, scenario, sensitivity, concentration))
