@@ -504,7 +504,9 @@ class _SchemaState:
     def newer(self) -> str:
         if self.version > SCHEMA_VERSION:
             return f"schema version {self.version}; this version knows up to {SCHEMA_VERSION}"
-        if self.revision is not None:
+        # At our head there is nothing to look up (which also spares a reader that cannot open
+        # the migration scripts, such as a process running as another user).
+        if self.revision is not None and self.revision != HEAD:
             try:
                 ScriptDirectory.from_config(alembic_config()).get_revision(self.revision)
             except CommandError:
