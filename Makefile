@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test lint format validate bench setup setup-dev browser postgres clean
+.PHONY: run test lint format validate bench setup setup-dev browser postgres clean messages translations
 
 $(VENV)/.runtime: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,8 +18,22 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/.runtime
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-setup: $(VENV)/.runtime
-setup-dev: $(VENV)/.dev
+# Translations: `make messages` extracts every marked string and updates each language's .po;
+# the compiled .mo files are built at set-up (and again whenever a .po changes).
+LOCALE := compare/locale
+CATALOGUES := $(wildcard $(LOCALE)/*/LC_MESSAGES/messages.po)
+
+$(LOCALE)/%/LC_MESSAGES/messages.mo: $(LOCALE)/%/LC_MESSAGES/messages.po | $(VENV)/.runtime
+	$(VENV)/bin/pybabel compile --statistics -D messages -d $(LOCALE) -l $*
+
+translations: $(CATALOGUES:.po=.mo)  ## compile the translations (done by setup)
+
+messages: setup  ## extract the strings to translate into messages.pot and update every language's .po
+	$(VENV)/bin/pybabel extract -F babel.cfg --no-location --sort-output --project spine-compare --version 0.2.0 -o $(LOCALE)/messages.pot .
+	$(VENV)/bin/pybabel update -D messages -i $(LOCALE)/messages.pot -d $(LOCALE) --no-fuzzy-matching --ignore-obsolete
+
+setup: $(VENV)/.runtime translations
+setup-dev: $(VENV)/.dev translations
 
 run: setup  ## start the dashboard on the shipped data
 	$(PY) -m streamlit run app.py --server.port $(PORT) --browser.gatherUsageStats false

@@ -2,31 +2,28 @@
 
 from __future__ import annotations
 
-import pandas as pd
-
+from compare import i18n
 from compare.data import Dataset
+from compare.i18n import _
 
 
 def format_money(value: float | None, currency: str) -> str:
-    """``12,345 GBP``, or "not reported" for an unknown amount."""
-    if value is None or pd.isna(value):
-        return "not reported"
-    return f"{value:,.0f} {currency}"
+    """``$12,345`` in the current language's format, or "not reported" for an unknown amount."""
+    return i18n.money(value, currency)
 
 
 def span(low: float, high: float, fmt: str = ",.0f") -> str:
-    """``4,000–9,000``, or one figure when both ends print alike."""
-    a, b = format(low, fmt), format(high, fmt)
+    """``4,000–9,000`` in the current language's format, or one figure when both ends print alike.
+
+    ``fmt`` is a Python format: ``",.0f"``, ``".1f"`` (that many decimals) or ``"g"`` (as many as needed).
+    """
+    a, b = i18n.number(low, fmt), i18n.number(high, fmt)
     return a if a == b else f"{a}–{b}"
 
 
 def format_range(low: float | None, high: float | None, currency: str) -> str:
-    """``4,000–9,000 GBP``; one figure when both ends round alike; "not reported" when unknown."""
-    if low is None or pd.isna(low):
-        return "not reported"
-    if high is None or pd.isna(high) or abs(high - low) < 0.5:
-        return format_money(low, currency)
-    return f"{low:,.0f}–{high:,.0f} {currency}"
+    """``$4,000–$9,000``; one figure when both ends round alike; "not reported" when unknown."""
+    return i18n.money_range(low, high, currency)
 
 
 def fx_table(ds: Dataset) -> dict[str, float]:
@@ -47,9 +44,12 @@ def rate_note(ds: Dataset, currency: str) -> str:
     """The rate behind converted figures, with its date: '1 USD = 0.7451 GBP (rate of 2026-04-13)'."""
     code = currency.strip().upper()
     if code == "USD" or ds.fx.empty:
-        return "amounts in US dollars; other currencies converted at dated rates (fx_rates.csv)"
+        return _("amounts in US dollars; other currencies converted at dated rates (fx_rates.csv)")
     row = ds.fx[ds.fx["currency"] == code]
     if row.empty:
-        return f"no exchange rate for {code}"
+        return _("no exchange rate for {currency}").format(currency=code)
     units, as_of = float(row["units_per_usd"].iloc[0]), row["as_of"].iloc[0]
-    return f"1 USD = {units:,.4g} {code} (rate of {as_of or 'unknown date'}; fx_rates.csv)"
+    four = float(f"{units:.4g}")  # four significant digits
+    return _("1 USD = {units} {currency} (rate of {date}; fx_rates.csv)").format(
+        units=i18n.number(four, "g"), currency=code, date=as_of or _("unknown date")
+    )
