@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from compare.i18n import _
+
 LOCAL_USER = ""
 
 
@@ -26,7 +28,7 @@ def owner_id(user) -> str:
 
 
 def display_name(user) -> str:
-    return str(user.get("email") or user.get("name") or user.get("sub") or "signed in")
+    return str(user.get("email") or user.get("name") or user.get("sub") or _("signed in"))
 
 
 def require_user() -> str:
@@ -34,20 +36,22 @@ def require_user() -> str:
     if not configured():
         return LOCAL_USER
     if not st.user.get("is_logged_in", False):  # absent before Streamlit has read the auth settings
-        st.title("Spinal fusion abroad")
+        st.title(_("Spinal fusion abroad"))
         st.write(
-            "This deployment is shared by a team, and saved shortlists hold clients' health information. "
-            "Sign in to continue; you will see only your own shortlists."
+            _(
+                "This deployment is shared by a team, and saved shortlists hold clients' health information. "
+                "Sign in to continue; you will see only your own shortlists."
+            )
         )
-        st.button("Sign in", type="primary", icon=":material/login:", on_click=st.login, key="auth_login")
+        st.button(_("Sign in"), type="primary", icon=":material/login:", on_click=st.login, key="auth_login")
         st.stop()
     if not user_is_complete(st.user):
-        st.error("Your sign-in did not say who you are (no subject); sign out and try again.")
-        st.button("Sign out", on_click=st.logout, key="auth_logout_incomplete")
+        st.error(_("Your sign-in did not say who you are (no subject); sign out and try again."))
+        st.button(_("Sign out"), on_click=st.logout, key="auth_logout_incomplete")
         st.stop()
     with st.sidebar:
-        st.caption(f"Signed in as **{display_name(st.user)}**")
-        st.button("Sign out", icon=":material/logout:", on_click=st.logout, key="auth_logout")
+        st.caption(_("Signed in as **{name}**").format(name=display_name(st.user)))
+        st.button(_("Sign out"), icon=":material/logout:", on_click=st.logout, key="auth_logout")
     return owner_id(st.user)
 
 

@@ -7,8 +7,9 @@ import streamlit as st
 
 from app_pages.state import page_dataset
 from app_pages.ui import plain, split_sources
-from compare import charts, uploads
+from compare import charts, i18n, uploads
 from compare.data import summary
+from compare.i18n import _, ngettext
 
 
 def _report(problems) -> pd.DataFrame:
@@ -23,25 +24,30 @@ def _report(problems) -> pd.DataFrame:
 
 def render() -> None:
     ds = page_dataset()
-    kind_labels = {k: v.label for k, v in ds.vocab.get("source_kinds", {}).items()}
-    st.title("Data & sources")
+    kind_labels = {k: _(v.label) for k, v in ds.vocab.get("source_kinds", {}).items()}
+    st.title(_("Data & sources"))
     facts = ds.facts
     with st.container(horizontal=True):
-        st.metric("Facilities", len(ds.facilities), border=True)
-        st.metric("Countries", ds.facilities["country"].nunique() if len(ds.facilities) else 0, border=True)
-        st.metric("Price figures", len(ds.prices), border=True)
+        st.metric(_("Facilities"), i18n.number(len(ds.facilities)), border=True)
+        countries = ds.facilities["country"].nunique() if len(ds.facilities) else 0
+        st.metric(_("Countries"), i18n.number(countries), border=True)
+        st.metric(_("Price figures"), i18n.number(len(ds.prices)), border=True)
         stale_share = float(facts["stale"].mean()) if len(facts) else 0.0
         undated_share = float(facts["undated"].mean()) if len(facts) else 0.0
-        st.metric(f"Facts older than {ds.stale_after_months} months", f"{stale_share:.0%}", border=True)
-        st.metric("Facts with no date", f"{undated_share:.0%}", border=True)
+        st.metric(
+            _("Facts older than {months} months").format(months=i18n.number(ds.stale_after_months)),
+            i18n.percent(stale_share),
+            border=True,
+        )
+        st.metric(_("Facts with no date"), i18n.percent(undated_share), border=True)
 
-    st.subheader("Coverage")
+    st.subheader(_("Coverage"))
     counts = summary.coverage(ds)
     st.dataframe(
         pd.DataFrame(
             {
-                "What": [c.label.strip() for c in counts],
-                "Count": [c.text() for c in counts],
+                _("What"): [_(c.label.strip()) for c in counts],
+                _("Count"): [c.text() for c in counts],
             }
         ),
         hide_index=True,
@@ -49,28 +55,38 @@ def render() -> None:
         key="coverage",
     )
     st.caption(
-        "The same counts as `python -m compare validate --summary`, each against the target the data is held to. "
-        "Sources are counted once each, by who stands behind them."
+        _(
+            "The same counts as `python -m compare validate --summary`, each against the target the data is "
+            "held to. Sources are counted once each, by who stands behind them."
+        )
     )
 
-    st.subheader("Validation report")
+    st.subheader(_("Validation report"))
     report = _report(ds.problems)
     errors = int((report["severity"] == "error").sum())
     if errors:
-        st.error(f"{errors} record(s) failed validation and were left out; everything else loaded.")
+        st.error(
+            ngettext(
+                "{n} record(s) failed validation and were left out; everything else loaded.",
+                "{n} record(s) failed validation and were left out; everything else loaded.",
+                errors,
+            ).format(n=i18n.number(errors))
+        )
     else:
-        st.success("All records passed validation.")
+        st.success(_("All records passed validation."))
     st.dataframe(report, hide_index=True, width="stretch", key="validation_report")
     st.caption(
-        f"Warnings mark stale figures (older than {ds.stale_after_months} months): shown, but treat with care. "
-        "Run `python -m compare validate data` for the same report on the command line."
+        _(
+            "Warnings mark stale figures (older than {months} months): shown, but treat with care. "
+            "Run `python -m compare validate data` for the same report on the command line."
+        ).format(months=i18n.number(ds.stale_after_months))
     )
 
     if len(facts):
-        labels = {k: v.label for k, v in ds.vocab["evidence_levels"].items()}
+        labels = {k: _(v.label) for k, v in ds.vocab["evidence_levels"].items()}
         st.plotly_chart(charts.evidence_mix(facts, labels), key="evidence_chart", width="stretch")
 
-    st.subheader("Sources")
+    st.subheader(_("Sources"))
     src = (
         split_sources(facts)
         .assign(source_kind=facts["source_kind"].map(kind_labels))
@@ -84,14 +100,14 @@ def render() -> None:
         width="stretch",
         key="sources",
         column_config={
-            "source_url": st.column_config.LinkColumn("Source"),
-            "citation": "Citation",
-            "publisher": "Publisher",
-            "source_kind": "Who stands behind it",
-            "evidence": "Evidence",
-            "facts": "Facts",
-            "facilities": "Facilities",
-            "as_of": "Latest date",
+            "source_url": st.column_config.LinkColumn(_("Source")),
+            "citation": _("Citation"),
+            "publisher": _("Publisher"),
+            "source_kind": _("Who stands behind it"),
+            "evidence": _("Evidence"),
+            "facts": _("Facts"),
+            "facilities": _("Facilities"),
+            "as_of": _("Latest date"),
         },
     )
     st.dataframe(
@@ -117,13 +133,15 @@ def render() -> None:
         hide_index=True,
         width="stretch",
         key="prices",
-        column_config={"source_url": st.column_config.LinkColumn("Source", display_text="source")},
+        column_config={"source_url": st.column_config.LinkColumn(_("Source"), display_text=_("source"))},
     )
 
-    st.subheader("Travel model, clinical guidance and open data")
+    st.subheader(_("Travel model, clinical guidance and open data"))
     st.caption(
-        "The sources behind estimated fares, hotel and meal ceilings, visa rules, the stay before flying "
-        "home, hospital nights, implants and the cost of an extra level (travel.yaml, clinical.yaml)."
+        _(
+            "The sources behind estimated fares, hotel and meal ceilings, visa rules, the stay before flying "
+            "home, hospital nights, implants and the cost of an extra level (travel.yaml, clinical.yaml)."
+        )
     )
     model_sources = [
         {"file": file, "key": key, "title": src.title, "source_url": src.reference, "publisher": src.publisher,
@@ -142,17 +160,19 @@ def render() -> None:
         hide_index=True,
         width="stretch",
         key="model_sources",
-        column_config={"source_url": st.column_config.LinkColumn("Source"), "title": "What it is"},
+        column_config={"source_url": st.column_config.LinkColumn(_("Source")), "title": _("What it is")},
     )
 
-    st.subheader("Add your own data (this session only)")
+    st.subheader(_("Add your own data (this session only)"))
     st.caption(
-        f"A facility file (.yaml, same format as data/facilities/) or price quotes (.csv, same columns as "
-        f"data/prices/procedure_prices.csv), up to {uploads.MAX_UPLOAD_BYTES // 1024} KB. It is checked first; "
-        "a file with any problem changes nothing. Nothing is stored on the server."
+        _(
+            "A facility file (.yaml, same format as data/facilities/) or price quotes (.csv, same columns as "
+            "data/prices/procedure_prices.csv), up to {size} KB. It is checked first; "
+            "a file with any problem changes nothing. Nothing is stored on the server."
+        ).format(size=i18n.number(uploads.MAX_UPLOAD_BYTES // 1024))
     )
     upload = st.file_uploader(
-        "Upload a facility YAML or a price CSV", type=["yaml", "yml", "csv"], key="upload", max_upload_size=1
+        _("Upload a facility YAML or a price CSV"), type=["yaml", "yml", "csv"], key="upload", max_upload_size=1
     )
     if upload is not None:
         raw = upload.getvalue()
@@ -170,15 +190,16 @@ def render() -> None:
     if result:
         kind, name, problems = result
         if kind == "error":
-            st.error(f"{name} was not added. Fix these problems and upload it again:")
+            st.error(_("{name} was not added. Fix these problems and upload it again:").format(name=name))
         else:
-            st.success(f"{name} was added for this session.")
+            st.success(_("{name} was added for this session.").format(name=name))
         if problems:
             st.dataframe(_report(problems), hide_index=True, width="stretch", key="upload_report")
     added = st.session_state.get("uploads", [])
     if added:
-        st.write("Your uploads in this session: " + ", ".join(plain(n) for n, _ in added))
-        if st.button("Remove my uploads", key="clear_uploads"):
+        names = ", ".join(plain(n) for n, _raw in added)
+        st.write(_("Your uploads in this session: {names}").format(names=names))
+        if st.button(_("Remove my uploads"), key="clear_uploads"):
             st.session_state["uploads"] = []
             st.session_state.pop("_upload_result", None)
             st.rerun()

@@ -14,10 +14,11 @@ import streamlit as st
 
 from app_pages.state import criteria_key, criteria_table, ranking_key
 from app_pages.ui import who_stands_behind
-from compare import charts, criteria
+from compare import charts, costs, criteria, i18n
 from compare.costs import format_range
 from compare.data import Dataset, months_old
 from compare.engine import Ranking
+from compare.i18n import N_, _
 from compare.scenario import Scenario
 
 # The ranking table's columns, in order; with sensitivity on, P(rank 1) and P(top 3) follow "score".
@@ -49,25 +50,53 @@ COLUMNS = [
 
 
 _BADGES = {
-    "has_international_accreditation": "Intl accredited",
-    "minimally_invasive": "MIS",
-    "robotic": "Robot",
-    "navigation": "Navigation",
+    "has_international_accreditation": N_("Intl accredited"),
+    "minimally_invasive": N_("MIS"),
+    "robotic": N_("Robot"),
+    "navigation": N_("Navigation"),
+}
+
+# The stay after discharge by the flight's haul: (one figure, a range), whole messages to translate.
+_STAY = {
+    "long": (N_("{days} d (long)"), N_("{low}–{high} d (long)")),
+    "short": (N_("{days} d (short)"), N_("{low}–{high} d (short)")),
+    "unknown": (N_("{days} d (unknown)"), N_("{low}–{high} d (unknown)")),
 }
 
 
 def _badges(table: pd.DataFrame) -> list[str]:
     """What each option offers, in words ("none reported" when nothing); one pass over four columns."""
     flags = zip(*(table[column] for column in _BADGES), strict=True)
-    labels = list(_BADGES.values())
-    return [" · ".join(label for label, on in zip(labels, row, strict=True) if on) or "none reported" for row in flags]
+    labels = [_(label) for label in _BADGES.values()]
+    nothing = _("none reported")
+    return [" · ".join(label for label, on in zip(labels, row, strict=True) if on) or nothing for row in flags]
 
 
 def _dated(as_of, stale_after: int) -> str:
+    """The date as the data gives it (a year, a month or a day, so left as written), marked when stale."""
     if not isinstance(as_of, str):
-        return "undated"
+        return _("undated")
     age = months_old(as_of)
-    return f"{as_of} (stale)" if age is not None and age > stale_after else as_of
+    return _("{date} (stale)").format(date=as_of) if age is not None and age > stale_after else as_of
+
+
+def _stay(low: float, high: float, haul: str) -> str:
+    if haul in _STAY:
+        one, span = _STAY[haul]
+        if low == high:
+            return _(one).format(days=i18n.number(low, "g"))
+        return _(span).format(low=i18n.number(low, "g"), high=i18n.number(high, "g"))
+    # A haul with no message of its own: its id as the data gives it.
+    if low == high:
+        return _("{days} d ({haul})").format(days=i18n.number(low, "g"), haul=haul)
+    return _("{low}–{high} d ({haul})").format(low=i18n.number(low, "g"), high=i18n.number(high, "g"), haul=haul)
+
+
+def _risk(low: float, high: float, unknown: bool, currency: str) -> str:
+    if pd.isna(low):
+        return _("unknown")
+    shown = format_range(low, high, currency)
+    return _("{range} (partial)").format(range=shown) if unknown else shown
 
 
 def trip_columns(ds: Dataset, facts: pd.DataFrame, components: pd.DataFrame, currency: str) -> dict[str, object]:
@@ -87,11 +116,11 @@ def trip_columns(ds: Dataset, facts: pd.DataFrame, components: pd.DataFrame, cur
             for lo, hi in zip(facts["documented_low"], facts["documented_high"], strict=True)
         ],
         "stay": [
-            f"{lo:g}–{hi:g} d ({haul})" if lo != hi else f"{lo:g} d ({haul})"
+            _stay(lo, hi, haul)
             for lo, hi, haul in zip(facts["recovery_low"], facts["recovery_high"], facts["haul"], strict=True)
         ],
         "risk": [
-            format_range(lo, hi, currency) + (" (partial)" if unknown else "") if pd.notna(lo) else "unknown"
+            _risk(lo, hi, unknown, currency)
             for lo, hi, unknown in zip(
                 facts["expected_low"], facts["expected_high"], facts["risk_unknown"], strict=True
             )
@@ -105,21 +134,24 @@ def trip_columns(ds: Dataset, facts: pd.DataFrame, components: pd.DataFrame, cur
             for label, warn in zip(facts["visa_label"], facts["visa_warning"], strict=True)
         ],
         "badges": _badges(facts),
-        "price_status": price["status"].reindex(facts.index),
+        "price_status": price["status"].reindex(facts.index).map(costs.status_word, na_action="ignore"),
         "price_evidence": price_sources.map(lambda ss: who_stands_behind(ds, ss)),
         "price_as_of": price["as_of"].reindex(facts.index).map(lambda d: _dated(d, ds.stale_after_months)),
         "price_source": price_sources.map(lambda ss: ss[0].reference if ss else None),
-        "volume_shown": facts["annual_spine_surgeries"].map(lambda v: "not reported" if pd.isna(v) else f"{v:,.0f}"),
+        "volume_shown": facts["annual_spine_surgeries"].map(
+            lambda v: _("not reported") if pd.isna(v) else i18n.number(v)
+        ),
         "flight": facts["flight_hours"],
     }
 
 
 def ranking_columns(table: pd.DataFrame) -> dict[str, pd.Series]:
     """The shown columns that depend on the weights: thin data and the criteria not reported."""
+    thin_words = _("too little data to rank reliably")
     return {
-        "data_mark": table["thin_data"].map(lambda thin: "too little data to rank reliably" if thin else ""),
+        "data_mark": table["thin_data"].map(lambda thin: thin_words if thin else ""),
         "not_reported": table["missing_criteria"].map(
-            lambda m: ", ".join(criteria.BY_ID[c].label.lower() for c in m) or "—"
+            lambda m: ", ".join(_(criteria.BY_ID[c].label).lower() for c in m) or "—"
         ),
     }
 
@@ -138,7 +170,7 @@ _FROM_FACTS = ["name", "country_name", "city", "completeness", "confidence"]
 def _trip_view(
     _ds: Dataset, _facts: pd.DataFrame, _components: pd.DataFrame, currency: str, key: tuple
 ) -> pd.DataFrame:
-    """Every facility's trip columns, cached on the criteria key; shared, so read-only for callers."""
+    """Every facility's trip columns, cached on the criteria key (the language is part of it); read-only."""
     return _facts[_FROM_FACTS].assign(**trip_columns(_ds, _facts, _components, currency))
 
 

@@ -15,17 +15,20 @@ import streamlit as st
 
 import compare
 from app_pages.ui import plain
-from compare import costs, engine, fields, uploads
+from compare import costs, engine, fields, i18n, uploads
 from compare.data import Dataset
 from compare.engine import Ranking
+from compare.i18n import _
 from compare.scenario import Scenario, Trip
 
 
-@st.cache_resource(show_spinner="Applying your uploaded data…", max_entries=32)
+# Spinners are shown around the calls, not by the cache decorators: a decorator's text is fixed at
+# import, and the words must follow each session's language.
+@st.cache_resource(show_spinner=False, max_entries=32)
 def _with_uploads(_base: Dataset, base_hash: str, files: tuple[tuple[str, bytes], ...]) -> Dataset:
     ds = _base
     for name, raw in files:
-        updated, _ = uploads.add_upload(ds, name, raw)
+        updated, _problems = uploads.add_upload(ds, name, raw)
         ds = updated or ds
     return ds
 
@@ -56,10 +59,13 @@ def _freeze_long_lived() -> None:
 def session_dataset() -> Dataset:
     """The shipped data (parsed once per content) plus this session's accepted uploads."""
     _freeze_long_lived()
-    with st.spinner("Loading curated data…"):
+    with st.spinner(_("Loading curated data…")):
         base = compare.load_dataset()
     files = tuple(st.session_state.get("uploads", []))
-    return _with_uploads(base, base.content_hash, files) if files else base
+    if not files:
+        return base
+    with st.spinner(_("Applying your uploaded data…")):
+        return _with_uploads(base, base.content_hash, files)
 
 
 def page_dataset() -> Dataset:
@@ -68,28 +74,30 @@ def page_dataset() -> Dataset:
     return ds if ds is not None else session_dataset()
 
 
-@st.cache_resource(show_spinner="Working out trip costs…", max_entries=64)
-def _cost_frame(_ds: Dataset, ds_hash: str, trip_json: str) -> costs.CostFrame:
-    """The whole-trip cost of one trip: its JSON is the whole cache key."""
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _cost_frame(_ds: Dataset, ds_hash: str, trip_json: str, lang: str) -> costs.CostFrame:
+    """The whole-trip cost of one trip, worded in ``lang``: its JSON and the language are the cache key."""
     return costs.cost_frame(_ds, Trip.model_validate_json(trip_json))
 
 
 @st.cache_resource(max_entries=64)
-def _criteria(_ds: Dataset, ds_hash: str, trip_json: str, args: tuple) -> pd.DataFrame:
+def _criteria(_ds: Dataset, ds_hash: str, trip_json: str, args: tuple, lang: str) -> pd.DataFrame:
     """Every criterion's raw value, cached on ``engine.criteria_args``: exactly what it reads."""
-    frame = _cost_frame(_ds, ds_hash, trip_json)
+    frame = _cost_frame(_ds, ds_hash, trip_json, lang)
     return engine.criteria_frame(_ds, frame, **dict(args))
 
 
-@st.cache_resource(show_spinner="Ranking…", max_entries=128)
-def _ranked(_ds: Dataset, ds_hash: str, scenario_json: str, sensitivity: bool, concentration: float) -> Ranking:
+@st.cache_resource(show_spinner=False, max_entries=128)
+def _ranked(
+    _ds: Dataset, ds_hash: str, scenario_json: str, sensitivity: bool, concentration: float, lang: str
+) -> Ranking:
     """One engine call per distinct (data, scenario); reruns with the same inputs are free.
 
     Cached as a shared resource (not copied): callers must not modify the result.
     """
     scenario = Scenario.model_validate_json(scenario_json)
     trip_json = scenario.trip.model_dump_json()
-    table = _criteria(_ds, ds_hash, trip_json, tuple(engine.criteria_args(scenario).items()))
+    table = _criteria(_ds, ds_hash, trip_json, tuple(engine.criteria_args(scenario).items()), lang)
     return compare.rank(
         _ds,
         scenario,
@@ -97,29 +105,36 @@ def _ranked(_ds: Dataset, ds_hash: str, scenario_json: str, sensitivity: bool, c
         samples=10_000,
         concentration=concentration,
         seed=0,
-        frame=_cost_frame(_ds, ds_hash, trip_json),
+        frame=_cost_frame(_ds, ds_hash, trip_json, lang),
         criteria_table=table,
     )
 
 
 def ranking_key(ds: Dataset, scenario: Scenario, sensitivity: bool, concentration: float) -> tuple:
-    """What a ranking depends on: views built from a ranking are cached on the same key."""
-    return (ds.content_hash, scenario.model_dump_json(), bool(sensitivity), float(concentration))
+    """What a ranking depends on (its words follow the language): views of a ranking are cached on the same key."""
+    return (ds.content_hash, scenario.model_dump_json(), bool(sensitivity), float(concentration), i18n.current())
 
 
 def current_ranking(
     ds: Dataset, scenario: Scenario, *, sensitivity: bool = False, concentration: float = 10.0
 ) -> Ranking:
-    return _ranked(ds, *ranking_key(ds, scenario, sensitivity, concentration))
+    with st.spinner(_("Ranking…")):
+        return _ranked(ds, *ranking_key(ds, scenario, sensitivity, concentration))
 
 
 def trip_costs(ds: Dataset, trip: Trip) -> costs.CostFrame:
-    return _cost_frame(ds, ds.content_hash, trip.model_dump_json())
+    with st.spinner(_("Working out trip costs…")):
+        return _cost_frame(ds, ds.content_hash, trip.model_dump_json(), i18n.current())
 
 
 def criteria_key(ds: Dataset, scenario: Scenario) -> tuple:
     """What every criterion's raw value depends on: weights, filters and method do not change it."""
-    return (ds.content_hash, scenario.trip.model_dump_json(), tuple(engine.criteria_args(scenario).items()))
+    return (
+        ds.content_hash,
+        scenario.trip.model_dump_json(),
+        tuple(engine.criteria_args(scenario).items()),
+        i18n.current(),
+    )
 
 
 def criteria_table(ds: Dataset, scenario: Scenario) -> pd.DataFrame:
@@ -127,7 +142,7 @@ def criteria_table(ds: Dataset, scenario: Scenario) -> pd.DataFrame:
     return _criteria(ds, *criteria_key(ds, scenario))
 
 
-_OPTIONS: dict[tuple[str, str], dict] = {}
+_OPTIONS: dict[tuple[str, str, str], dict] = {}
 
 
 def field_options(ds: Dataset, field: fields.Field) -> dict:
@@ -137,7 +152,7 @@ def field_options(ds: Dataset, field: fields.Field) -> dict:
     run, and ``st.cache_resource``'s own bookkeeping per call cost more than the lookup. Shared by
     every session, so callers must not modify the result.
     """
-    key = (ds.content_hash, field.key)
+    key = (ds.content_hash, field.key, i18n.current())
     found = _OPTIONS.get(key)
     if found is None:
         if len(_OPTIONS) >= 256:  # data folders are edited, not collected: keep the newest
@@ -146,20 +161,23 @@ def field_options(ds: Dataset, field: fields.Field) -> dict:
     return found
 
 
-@st.cache_resource(show_spinner="Ranking the shortlist…", max_entries=32)
-def _shortlist_ranked(_ds: Dataset, ds_hash: str, scenario_json: str, quotes_json: tuple[str, ...], _quotes) -> Ranking:
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _shortlist_ranked(
+    _ds: Dataset, ds_hash: str, scenario_json: str, quotes_json: tuple[str, ...], _quotes, lang: str
+) -> Ranking:
     """A shortlist's ranking, keyed on its content: the page's reruns and its report reuse it."""
     from compare import report
 
     scenario = Scenario.model_validate_json(scenario_json)
-    frame = _cost_frame(_ds, ds_hash, scenario.trip.model_dump_json())
+    frame = _cost_frame(_ds, ds_hash, scenario.trip.model_dump_json(), lang)
     return report.shortlist_ranking(_ds, scenario, _quotes, frame=frame)
 
 
 def shortlist_ranking(ds: Dataset, scenario: Scenario, saved_quotes: list) -> Ranking:
     """Rank once, render many: the shortlist's ranking (all filters off, saved quotes counted), cached."""
     key = tuple(q.to_json() for q in saved_quotes)
-    return _shortlist_ranked(ds, ds.content_hash, scenario.model_dump_json(), key, saved_quotes)
+    with st.spinner(_("Ranking the shortlist…")):
+        return _shortlist_ranked(ds, ds.content_hash, scenario.model_dump_json(), key, saved_quotes, i18n.current())
 
 
 @st.cache_resource(show_spinner=False)
@@ -182,5 +200,5 @@ def shortlist_store():
         database = _shortlist_database(str(default_target()))
         return ShortlistStore(owner=st.session_state.get("_owner", ""), database=database)
     except ShortlistError as exc:
-        st.error(f"Shortlists are unavailable: {plain(exc)}")
+        st.error(_("Shortlists are unavailable: {error}").format(error=plain(exc)))
         return None

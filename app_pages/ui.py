@@ -7,14 +7,16 @@ import math
 import pandas as pd
 import streamlit as st
 
+from compare import i18n
 from compare.data import Dataset
+from compare.i18n import _, ngettext
 
 
 def not_reported(value) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "not reported"
+        return _("not reported")
     if isinstance(value, list):
-        return ", ".join(map(str, value)) or "none found"
+        return ", ".join(map(str, value)) or _("none found")
     return str(value)
 
 
@@ -49,10 +51,19 @@ def footer(ds: Dataset) -> None:
     meta = ds.metadata
     st.divider()
     if meta is not None:
-        st.caption(
-            f"{ds.disclaimer}  \nData: {meta.title} · Licence: {meta.license} · Retrieved: {meta.retrieved} · "
-            f"{len(ds.facilities)} facilities · data version {ds.content_hash[:12]}"
+        n = len(ds.facilities)
+        about = ngettext(
+            "Data: {title} · Licence: {licence} · Retrieved: {retrieved} · {n} facility · data version {version}",
+            "Data: {title} · Licence: {licence} · Retrieved: {retrieved} · {n} facilities · data version {version}",
+            n,
+        ).format(
+            title=meta.title,
+            licence=meta.license,
+            retrieved=meta.retrieved,
+            n=i18n.number(n),
+            version=ds.content_hash[:12],
         )
+        st.caption(f"{ds.disclaimer}  \n{about}")
     else:
         st.caption(ds.disclaimer)
 
@@ -60,8 +71,12 @@ def footer(ds: Dataset) -> None:
 def who_stands_behind(ds: Dataset, sources) -> str:
     """The kinds of source behind a figure and how it became known, in words ("—" when none)."""
     kinds, levels = ds.vocab.get("source_kinds", {}), ds.vocab["evidence_levels"]
+    unknown = _("unknown kind")
     words = [
-        f"{kinds[s.kind].label if s.kind in kinds else 'unknown kind'} ({levels[s.evidence].label.lower() if s.evidence in levels else s.evidence})"
+        _("{who} ({how})").format(
+            who=_(kinds[s.kind].label) if s.kind in kinds else unknown,
+            how=_(levels[s.evidence].label).lower() if s.evidence in levels else s.evidence,
+        )
         for s in sources
     ]
     return "; ".join(dict.fromkeys(words)) or "—"

@@ -10,13 +10,17 @@ import html
 
 import pandas as pd
 import plotly.graph_objects as go
+from babel import numbers
 
+from compare import costs, i18n
 from compare.criteria import CRITERIA
+from compare.i18n import N_, _
 
 PALETTE = ["#1f6feb", "#e8710a", "#188038", "#a142f4", "#d93025", "#12b5cb", "#f9ab00", "#5f6368"]
 FRONT, OTHER = "#1f6feb", "#9aa0a6"
 PHASE_COLOURS = {"operation": "#1f6feb", "pre_op": "#12b5cb", "post_op": "#188038", "travel": "#e8710a"}
 STATUS_PATTERN = {"quoted": "", "published": "", "entered": "", "estimated": "/", "filled": "x"}
+FRESHNESS = {"fresh": N_("fresh"), "stale": N_("stale"), "undated": N_("undated")}
 
 
 def safe_label(text: object) -> str:
@@ -28,8 +32,26 @@ def safe_label(text: object) -> str:
 LAYOUT = {"margin": {"l": 10, "r": 10, "t": 50, "b": 10}, "legend": {"orientation": "h", "y": -0.15}}
 
 
+def _layout() -> dict:
+    """The shared layout in the current language: its decimal and thousands separators for
+    ticks and hovers and, right to left, the legend and hover text set from the right."""
+    loc = i18n.locale()
+    layout = {**LAYOUT, "separators": numbers.get_decimal_symbol(loc) + numbers.get_group_symbol(loc)}
+    if i18n.direction() == "rtl":
+        layout["legend"] = {**LAYOUT["legend"], "x": 1, "xanchor": "right"}
+        layout["hoverlabel"] = {"align": "right"}
+    return layout
+
+
+def _title(text: str) -> dict:
+    """A chart title, on the side the language reads from."""
+    if i18n.direction() == "rtl":
+        return {"text": text, "x": 0.98, "xanchor": "right"}
+    return {"text": text}
+
+
 def _money(currency: str) -> str:
-    return f"Whole-trip cost ({currency}) ↓"
+    return _("Whole-trip cost ({currency}) ↓").format(currency=currency)
 
 
 def pareto_scatter(table: pd.DataFrame, currency: str) -> go.Figure:
@@ -42,7 +64,14 @@ def pareto_scatter(table: pd.DataFrame, currency: str) -> go.Figure:
     shown = table[["cost", "cost_low", "cost_high", "score", "quality", "pareto", "name"]]
     priced = shown[shown["cost"].notna()]
     traces = []
-    for on_front, name, colour in ((True, "Pareto-optimal", FRONT), (False, "Dominated", OTHER)):
+    hover = "<br>".join(
+        [
+            "%{text}",
+            _("cost {value}").format(value="%{x:,.0f}"),
+            _("score {value}").format(value="%{y:.2f}"),
+        ]
+    )
+    for on_front, name, colour in ((True, _("Pareto-optimal"), FRONT), (False, _("Dominated"), OTHER)):
         part = priced[priced["pareto"] == on_front]
         traces.append(
             {
@@ -62,7 +91,7 @@ def pareto_scatter(table: pd.DataFrame, currency: str) -> go.Figure:
                 },
                 "customdata": part.index.to_numpy(),
                 "text": part["name"].map(safe_label),
-                "hovertemplate": "%{text}<br>cost %{x:,.0f}<br>score %{y:.2f}<extra></extra>",
+                "hovertemplate": hover + "<extra></extra>",
             }
         )
     front = priced[priced["pareto"]].sort_values("cost")
@@ -73,17 +102,17 @@ def pareto_scatter(table: pd.DataFrame, currency: str) -> go.Figure:
                 "x": front["cost"],
                 "y": front["quality"],
                 "mode": "lines",
-                "name": "Front (cost vs quality)",
+                "name": _("Front (cost vs quality)"),
                 "line": {"dash": "dash", "color": FRONT},
                 "hoverinfo": "skip",
                 "visible": "legendonly",
             }
         )
     layout = {
-        "title": {"text": "Whole-trip cost versus score"},
+        "title": _title(_("Whole-trip cost versus score")),
         "xaxis": {"title": {"text": _money(currency)}},
-        "yaxis": {"title": {"text": "Score (0–1) ↑"}},
-        **LAYOUT,
+        "yaxis": {"title": {"text": _("Score (0–1) ↑")}},
+        **_layout(),
     }
     return go.Figure(data=traces, layout=layout)
 
@@ -106,35 +135,37 @@ def cost_breakdown(components: pd.DataFrame, names: pd.Series, currency: str, *,
     c["mid"] = (c["low"] + c["high"]) / 2
     c["option"] = c["facility_id"].map(names).map(safe_label)
     c["how"] = c["basis"].fillna("").map(lambda b: safe_label(b if len(b) < 240 else b[:237] + "…"))
+    c["amount"] = [costs.format_range(lo, hi, currency) for lo, hi in zip(c["low"], c["high"], strict=True)]
     order = c.groupby("option")["mid"].sum().sort_values().index.tolist()
     fig = go.Figure()
     for (label, status), part in c.groupby(["label", "status"], sort=False):
         phase = part["phase"].iloc[0]
+        words = costs.status_word(status)
         fig.add_trace(
             go.Bar(
                 y=part["option"],
                 x=part["mid"],
                 orientation="h",
-                name=f"{label} ({status})",
+                name=_("{component} ({status})").format(component=_(label), status=words),
                 marker={
                     "color": PHASE_COLOURS.get(phase, OTHER),
                     "pattern": {"shape": STATUS_PATTERN.get(status, "")},
                     "line": {"color": "white", "width": 0.5},
                 },
-                customdata=part[["low", "high", "how"]].to_numpy(),
+                # low, high, how it is known, and the range as money in the current language.
+                customdata=part[["low", "high", "how", "amount"]].to_numpy(),
                 hovertemplate=(
-                    f"{safe_label(label)} — {status}<br>%{{customdata[0]:,.0f}}–%{{customdata[1]:,.0f}} {currency}"
-                    "<br>%{customdata[2]}<extra></extra>"
+                    f"{safe_label(_(label))} — {words}<br>%{{customdata[3]}}<br>%{{customdata[2]}}<extra></extra>"
                 ),
             )
         )
     fig.update_layout(
         barmode="stack",
-        title="What the trip costs, by component (midpoints; / estimated, x filled from elsewhere)",
+        title=_title(_("What the trip costs, by component (midpoints; / estimated, x filled from elsewhere)")),
         xaxis_title=f"{currency}",
         yaxis={"categoryorder": "array", "categoryarray": order},
         height=max(320, 28 * len(order) + 140),
-        **LAYOUT,
+        **_layout(),
     )
     return fig
 
@@ -154,30 +185,30 @@ def facility_map(table: pd.DataFrame, origin: dict) -> go.Figure:
                 "colorscale": "Blues",
                 "cmin": 0,
                 "cmax": 1,
-                "colorbar": {"title": "Score"},
+                "colorbar": {"title": _("Score")},
                 "line": {"width": 0.5, "color": "#333"},
             },
             customdata=located["rank"],
             hovertemplate="#%{customdata} %{text}<extra></extra>",
-            name="Options",
+            name=_("Options"),
         )
     )
     fig.add_trace(
         go.Scattergeo(
             lat=[origin["lat"]],
             lon=[origin["lon"]],
-            text=[safe_label(f"From {origin['city']}")],
+            text=[safe_label(_("From {city}").format(city=origin["city"]))],
             mode="markers+text",
             textposition="top center",
             marker={"size": 12, "symbol": "star", "color": "#d93025"},
-            name="Origin",
+            name=_("Origin"),
             hoverinfo="text",
         )
     )
     fig.update_geos(
         showcountries=True, countrycolor="#ddd", showland=True, landcolor="#f6f6f6", projection_type="natural earth"
     )
-    fig.update_layout(title="Where the options are", height=460, **LAYOUT)
+    fig.update_layout(title=_title(_("Where the options are")), height=460, **_layout())
     return fig
 
 
@@ -191,18 +222,18 @@ def contributions(table: pd.DataFrame, ids: list[str]) -> go.Figure:
                 y=part["name"].map(safe_label),
                 x=part[f"contrib_{c.id}"],
                 orientation="h",
-                name=c.label,
+                name=_(c.label),
                 marker={"color": PALETTE[j % len(PALETTE)]},
-                hovertemplate=f"{c.label}: %{{x:.3f}}<extra></extra>",
+                hovertemplate=f"{_(c.label)}: %{{x:.3f}}<extra></extra>",
             )
         )
     fig.update_layout(
         barmode="stack",
-        title="Why this rank: each criterion's share of the score",
-        xaxis_title="Score (0–1) ↑",
+        title=_title(_("Why this rank: each criterion's share of the score")),
+        xaxis_title=_("Score (0–1) ↑"),
         yaxis={"autorange": "reversed"},
         height=max(260, 40 * len(part) + 160),
-        **LAYOUT,
+        **_layout(),
     )
     return fig
 
@@ -211,9 +242,9 @@ def side_by_side(table: pd.DataFrame, ids: list[str], weights: dict[str, float])
     """Normalized criterion scores (0 = worst shown, 1 = best) for up to five options."""
     part = table.loc[[i for i in ids if i in table.index][:5]]
     fig = go.Figure()
-    labels = [c.label for c in CRITERIA]
+    labels = [_(c.label) for c in CRITERIA]
     total = sum(weights.values()) or 1.0
-    for j, (_, row) in enumerate(part.iterrows()):
+    for j, (_fid, row) in enumerate(part.iterrows()):
         values = []
         for c in CRITERIA:
             w = weights.get(c.id, 0.0) / total
@@ -223,9 +254,9 @@ def side_by_side(table: pd.DataFrame, ids: list[str], weights: dict[str, float])
         )
     fig.update_layout(
         barmode="group",
-        title="Side by side: how each option does on each criterion (1 = best among those ranked)",
-        yaxis={"title": "Normalized (0–1) ↑", "range": [0, 1.05]},
-        **LAYOUT,
+        title=_title(_("Side by side: how each option does on each criterion (1 = best among those ranked)")),
+        yaxis={"title": _("Normalized (0–1) ↑"), "range": [0, 1.05]},
+        **_layout(),
     )
     return fig
 
@@ -233,33 +264,34 @@ def side_by_side(table: pd.DataFrame, ids: list[str], weights: dict[str, float])
 def robustness(table: pd.DataFrame, top: int = 10) -> go.Figure:
     """P(rank 1) and P(top 3) under weight uncertainty, for the leading options."""
     part = table.sort_values(["p_top3", "p_rank1"], ascending=False).head(top)
+    top3, rank1 = _("P(top 3)"), _("P(rank 1)")
     fig = go.Figure(
         [
             go.Bar(
                 y=part["name"].map(safe_label),
                 x=part["p_top3"],
                 orientation="h",
-                name="P(top 3)",
+                name=top3,
                 marker={"color": "#9ec5fe"},
-                hovertemplate="P(top 3) %{x:.1%}<extra></extra>",
+                hovertemplate=f"{top3} %{{x:.1%}}<extra></extra>",
             ),
             go.Bar(
                 y=part["name"].map(safe_label),
                 x=part["p_rank1"],
                 orientation="h",
-                name="P(rank 1)",
+                name=rank1,
                 marker={"color": FRONT},
-                hovertemplate="P(rank 1) %{x:.1%}<extra></extra>",
+                hovertemplate=f"{rank1} %{{x:.1%}}<extra></extra>",
             ),
         ]
     )
     fig.update_layout(
         barmode="overlay",
-        title="How sure is the ranking? Share of sampled weightings",
-        xaxis={"title": "Probability ↑", "tickformat": ".0%", "range": [0, 1]},
+        title=_title(_("How sure is the ranking? Share of sampled weightings")),
+        xaxis={"title": _("Probability ↑"), "tickformat": ".0%", "range": [0, 1]},
         yaxis={"autorange": "reversed"},
         height=max(280, 34 * len(part) + 160),
-        **LAYOUT,
+        **_layout(),
     )
     return fig
 
@@ -277,12 +309,17 @@ def evidence_mix(facts: pd.DataFrame, labels: dict[str, str]) -> go.Figure:
         if freshness in counts:
             fig.add_trace(
                 go.Bar(
-                    y=[labels.get(e, e) for e in counts.index],
+                    y=[_(labels.get(e, e)) for e in counts.index],
                     x=counts[freshness],
                     orientation="h",
-                    name=freshness,
+                    name=_(FRESHNESS[freshness]),
                     marker={"color": colour},
                 )
             )
-    fig.update_layout(barmode="stack", title="Facility facts by evidence level and age", xaxis_title="Facts", **LAYOUT)
+    fig.update_layout(
+        barmode="stack",
+        title=_title(_("Facility facts by evidence level and age")),
+        xaxis_title=_("Facts"),
+        **_layout(),
+    )
     return fig

@@ -12,15 +12,23 @@ from __future__ import annotations
 import datetime as dt
 import html
 
+from compare import i18n
 from compare.costs.money import span
 from compare.data import Dataset
 from compare.engine import Ranking
+from compare.i18n import N_, _
 
 WHEN = {
-    "before_booking": "Before you book",
-    "before_leaving": "Before you leave the hospital",
-    "back_home": "Back home",
-    "emergency": "If something goes wrong",
+    "before_booking": N_("Before you book"),
+    "before_leaving": N_("Before you leave the hospital"),
+    "back_home": N_("Back home"),
+    "emergency": N_("If something goes wrong"),
+}
+# "Your flight home is about N hours (<haul> haul)." as one sentence per haul.
+HAUL_FLIGHT = {
+    "short": lambda: _("Your flight home is about {hours} hours (short haul)."),
+    "long": lambda: _("Your flight home is about {hours} hours (long haul)."),
+    "unknown": lambda: _("Your flight home is about {hours} hours (unknown haul)."),
 }
 PRINT_CSS = """
 @page { size: auto; margin: 14mm 12mm; }
@@ -55,47 +63,93 @@ def sections(ds: Dataset, result: Ranking, facility_id: str) -> list[str]:
     leg = result.costs.journeys.loc[facility_id]
     trip = result.scenario.trip
     procedure = ds.vocab["procedures"].get(trip.procedure)
-    parts = ["<h2>What to do, and what to take home</h2>"]
+    parts = [f"<h2>{_e(_('What to do, and what to take home'))}</h2>"]
     steps = ds.risk.continuity if ds.risk else []
     if not steps:
-        parts.append("<p>No sourced checklist is in the data; ask your doctor at home what to bring back.</p>")
+        parts.append(
+            f"<p>{_e(_('No sourced checklist is in the data; ask your doctor at home what to bring back.'))}</p>"
+        )
     for when, title in WHEN.items():
         chosen = [s for s in steps if s.when == when]
         if chosen:
-            parts.append(f"<h3>{_e(title)}</h3><ul>")
+            parts.append(f"<h3>{_e(_(title))}</h3><ul>")
+            source = _e(_("Source:"))
             parts += [
-                f"<li>{_e(s.text)} <span class='small muted'>Source: {_cite(ds, s.source)}</span></li>" for s in chosen
+                f"<li>{_e(s.text)} <span class='small muted'>{source} {_cite(ds, s.source)}</span></li>" for s in chosen
             ]
             parts.append("</ul>")
-    parts.append("<h2>When it is safe to fly home</h2>")
+    parts.append(f"<h2>{_e(_('When it is safe to fly home'))}</h2>")
     parts.append(
-        f"<p>Your flight home is about {leg['flight_hours']:.0f} hours ({_e(leg['haul'])} haul). "
-        f"Plan {span(leg['recovery_low'], leg['recovery_high'], 'g')} days in the country after you leave "
-        f"hospital ({_e(leg['hospital_basis'])}). {_e(leg['stay_basis'])} Your surgeon decides when you may fly.</p>"
+        "<p>"
+        + _e(HAUL_FLIGHT.get(leg["haul"], HAUL_FLIGHT["unknown"])().format(hours=i18n.number(leg["flight_hours"])))
+        + " "
+        + _e(
+            _("Plan {days} days in the country after you leave hospital ({hospital}).").format(
+                days=span(leg["recovery_low"], leg["recovery_high"], "g"), hospital=leg["hospital_basis"]
+            )
+        )
+        + f" {_e(leg['stay_basis'])} "
+        + _e(_("Your surgeon decides when you may fly."))
+        + "</p>"
     )
     note = ds.travel.fares.seat_note if ds.travel else None
     if note:
         parts.append(f"<p class='small'>{_e(note)}</p>")
     gap = ds.risk.advice.get("insurance_gap") if ds.risk else None
     if gap is not None:
-        parts.append(f"<p class='small'><strong>Insurance.</strong> {_e(gap.text)} Source: {_cite(ds, gap.source)}</p>")
-    parts.append("<h2>Who to contact</h2><ul>")
-    parts.append(f"<li>Abroad: {_e(fac['name'])}, {_e(fac['city'] or '')} {_e(fac['country_name'])}. "
-                 "Surgeon: <span class='fill'></span> Phone or e-mail: <span class='fill'></span></li>")  # fmt: skip
-    parts.append("<li>At home: your doctor (GP) <span class='fill'></span> Phone: <span class='fill'></span></li>")
-    parts.append("<li>The person travelling with you: <span class='fill'></span></li></ul>")
-    parts.append("<section class='page'><h2>For my doctor at home</h2>")
+        parts.append(
+            f"<p class='small'><strong>{_e(_('Insurance.'))}</strong> {_e(gap.text)} "
+            f"{_e(_('Source:'))} {_cite(ds, gap.source)}</p>"
+        )
+    fill = "<span class='fill'></span>"
+    place = f"{_e(fac['name'])}, {_e(fac['city'] or '')} {_e(fac['country_name'])}"
+    parts.append(f"<h2>{_e(_('Who to contact'))}</h2><ul>")
     parts.append(
-        "<p>I am planning spinal surgery abroad and would like you to know the plan, and to look after me "
-        "when I am back.</p><ul>"
-        f"<li>Operation planned: {_e(procedure.label if procedure else trip.procedure)}</li>"
-        f"<li>Where: {_e(fac['name'])}, {_e(fac['city'] or '')} {_e(fac['country_name'])}</li>"
-        "<li>When: <span class='fill'></span></li>"
-        "<li>Surgeon: <span class='fill'></span></li>"
-        "<li>Follow-up agreed with the hospital abroad: <span class='fill'></span></li>"
-        "<li>Follow-up I would like at home: <span class='fill'></span></li></ul>"
-        "<p>I will bring back the operation note, the implant record, my scans, the discharge summary and "
-        "my list of medicines.</p></section>"
+        "<li>"
+        + _e(_("Abroad: {place}.")).format(place=place)
+        + " "
+        + _e(_("Surgeon: {blank} Phone or e-mail: {blank}")).format(blank=fill)
+        + "</li>"
+    )
+    parts.append("<li>" + _e(_("At home: your doctor (GP) {blank} Phone: {blank}")).format(blank=fill) + "</li>")
+    parts.append("<li>" + _e(_("The person travelling with you: {blank}")).format(blank=fill) + "</li></ul>")
+    parts.append(f"<section class='page'><h2>{_e(_('For my doctor at home'))}</h2>")
+    operation = _(procedure.label) if procedure else trip.procedure
+    parts.append(
+        "<p>"
+        + _e(
+            _(
+                "I am planning spinal surgery abroad and would like you to know the plan, and to look after me "
+                "when I am back."
+            )
+        )
+        + "</p><ul>"
+        + "<li>"
+        + _e(_("Operation planned: {operation}")).format(operation=_e(operation))
+        + "</li>"
+        + "<li>"
+        + _e(_("Where: {place}")).format(place=place)
+        + "</li>"
+        + "<li>"
+        + _e(_("When: {blank}")).format(blank=fill)
+        + "</li>"
+        + "<li>"
+        + _e(_("Surgeon: {blank}")).format(blank=fill)
+        + "</li>"
+        + "<li>"
+        + _e(_("Follow-up agreed with the hospital abroad: {blank}")).format(blank=fill)
+        + "</li>"
+        + "<li>"
+        + _e(_("Follow-up I would like at home: {blank}")).format(blank=fill)
+        + "</li></ul>"
+        + "<p>"
+        + _e(
+            _(
+                "I will bring back the operation note, the implant record, my scans, the discharge summary and "
+                "my list of medicines."
+            )
+        )
+        + "</p></section>"
     )
     return parts
 
@@ -104,12 +158,21 @@ def build_pack(ds: Dataset, result: Ranking, facility_id: str, *, generated: dt.
     """The pack for one option as a self-contained HTML page that prints well."""
     name = ds.facilities.loc[facility_id, "name"]
     when = (generated or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%d")
+    title = _e(_("Continuity of care: {facility}").format(facility=name))
+    lang = i18n.current()
+    rtl = " dir='rtl'" if i18n.direction(lang) == "rtl" else ""
     head = (
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        f"<!DOCTYPE html><html lang='{lang}'{rtl}><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        f"<title>Continuity of care: {_e(name)}</title><style>{PRINT_CSS}</style></head><body>"
-        f"<h1>Continuity of care: {_e(name)}</h1>"
-        f"<p class='muted'>Prepared {when}. Decision support, not medical advice: agree every step with your "
-        "surgeon and your doctor at home.</p>"
+        f"<title>{title}</title><style>{PRINT_CSS}</style></head><body>"
+        f"<h1>{title}</h1>"
+        "<p class='muted'>"
+        + _e(
+            _(
+                "Prepared {date}. Decision support, not medical advice: agree every step with your "
+                "surgeon and your doctor at home."
+            ).format(date=when)
+        )
+        + "</p>"
     )
     return head + "\n".join(sections(ds, result, facility_id)) + "</body></html>"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from compare.i18n import N_, _
+
 
 class Objective(enum.Enum):
     """Whether a lower or a higher value is better."""
@@ -35,91 +37,104 @@ class Criterion:
 
     @property
     def axis_title(self) -> str:
+        """``label (unit) ↓``, in the current language."""
         return (
-            f"{self.label} ({self.unit}) {self.objective.arrow}"
+            _("{label} ({unit}) {arrow}").format(label=_(self.label), unit=_(self.unit), arrow=self.objective.arrow)
             if self.unit
-            else f"{self.label} {self.objective.arrow}"
+            else _("{label} {arrow}").format(label=_(self.label), arrow=self.objective.arrow)
         )
 
     @property
     def better(self) -> str:
-        return "lower is better" if self.objective is Objective.MIN else "higher is better"
+        return _("lower is better") if self.objective is Objective.MIN else _("higher is better")
 
 
 CRITERIA: tuple[Criterion, ...] = (
     Criterion(
         "cost",
-        "Whole-trip cost",
+        N_("Whole-trip cost"),
         Objective.MIN,
-        "display currency",
-        "Midpoint of the whole-trip cost range in your currency. Components the sources do not "
-        "report are not counted (they are marked missing), so check the data-confidence column.",
+        N_("display currency"),
+        N_(
+            "Midpoint of the whole-trip cost range in your currency. Components the sources do not "
+            "report are not counted (they are marked missing), so check the data-confidence column."
+        ),
         8,
     ),
     Criterion(
         "accreditation",
-        "Accreditation",
+        N_("Accreditation"),
         Objective.MAX,
-        "points",
-        "2 points for an international hospital accreditation (e.g. JCI), 1 for a national "
-        "hospital or spine-centre accreditation; each counts half when no source from the last "
-        "36 months shows it is still current. Medical-travel, person-centred-care, laboratory "
-        "and nursing certificates are shown but not scored; none found counts as 0.",
+        N_("points"),
+        N_(
+            "2 points for an international hospital accreditation (e.g. JCI), 1 for a national "
+            "hospital or spine-centre accreditation; each counts half when no source from the last "
+            "36 months shows it is still current. Medical-travel, person-centred-care, laboratory "
+            "and nursing certificates are shown but not scored; none found counts as 0."
+        ),
         6,
     ),
     Criterion(
         "volume",
-        "Spine volume",
+        N_("Spine volume"),
         Objective.MAX,
-        "log10 operations/year",
-        "Reported spine operations per year, on a log scale (10× the volume = +1). Spine "
-        "surgery has a documented volume–outcome effect. Not reported = missing.",
+        N_("log10 operations/year"),
+        N_(
+            "Reported spine operations per year, on a log scale (10× the volume = +1). Spine "
+            "surgery has a documented volume–outcome effect. Not reported = missing."
+        ),
         5,
     ),
     Criterion(
         "technology",
-        "Technology match",
+        N_("Technology match"),
         Objective.MAX,
-        "share",
-        "Share of the techniques and technology you want that the sources say the facility "
-        "offers (with nothing chosen: minimally invasive approach, robotic guidance, "
-        "navigation, intra-operative imaging). Nothing reported = missing.",
+        N_("share"),
+        N_(
+            "Share of the techniques and technology you want that the sources say the facility "
+            "offers (with nothing chosen: minimally invasive approach, robotic guidance, "
+            "navigation, intra-operative imaging). Nothing reported = missing."
+        ),
         5,
     ),
     Criterion(
         "outcomes",
-        "Reported outcomes",
+        N_("Reported outcomes"),
         Objective.MAX,
-        "% fusion rate",
-        "Fusion rate the facility or a study of it reports. Almost never published.",
+        N_("fusion rate, %"),
+        N_("Fusion rate the facility or a study of it reports. Almost never published."),
         2,
     ),
     Criterion(
         "services",
-        "Patient services",
+        N_("Patient services"),
         Objective.MAX,
-        "share",
-        "Half for a documented international patient office, half for staff speaking one of "
-        "your languages (or for any documented language support if you chose none).",
+        N_("share"),
+        N_(
+            "Half for a documented international patient office, half for staff speaking one of "
+            "your languages (or for any documented language support if you chose none)."
+        ),
         4,
     ),
     Criterion(
         "travel",
-        "Travel burden",
+        N_("Travel burden"),
         Objective.MIN,
-        "km",
-        "Great-circle distance from your origin airport to the facility's airport.",
+        N_("km"),
+        N_("Great-circle distance from your origin airport to the facility's airport."),
         3,
     ),
     Criterion(
         "confidence",
-        "Data confidence",
+        N_("Data confidence"),
         Objective.MAX,
-        "share",
-        "Half: the evidence level of the facility's facts, capped by who stands behind each "
-        "source (a marketplace or sponsored page counts at most 0.3), halved when stale or undated. "
-        "Half: the share of cost components that are quoted, published or estimated rather "
-        "than missing.",
+        N_("share"),
+        N_(
+            "Half: the evidence level of the facility's facts, capped by who stands behind each "
+            "source (a marketplace or sponsored page counts at most 0.3), halved when stale or undated. "
+            "Half: the share of cost components that are quoted, published or estimated rather "
+            "than missing."
+        ),
         4,
     ),
 )

@@ -12,6 +12,7 @@ import pandas as pd
 from compare import costs, criteria
 from compare.data import Dataset
 from compare.filters import apply_filters, explain_empty
+from compare.i18n import _
 from compare.pareto import pareto_mask
 from compare.robustness import Acceptability, rank_top_counts
 from compare.scenario import CostBasis, CostCriterion, Scenario
@@ -180,7 +181,11 @@ def rank(
     """
     trip, prefs = scenario.trip, scenario.preferences
     if trip.procedure not in ds.vocab["procedures"]:
-        raise ValueError(f"unknown procedure {trip.procedure!r}; choose one of {sorted(ds.vocab['procedures'])}")
+        raise ValueError(
+            _("unknown procedure {procedure}; choose one of {known}").format(
+                procedure=repr(trip.procedure), known=sorted(ds.vocab["procedures"])
+            )
+        )
     if frame is None or frame.trip != trip:
         frame = costs.cost_frame(ds, trip)
     df = criteria_table if criteria_table is not None else criteria_for(ds, scenario, frame)

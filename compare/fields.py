@@ -20,6 +20,7 @@ import pycountry
 
 from compare import criteria
 from compare.data import Dataset
+from compare.i18n import N_, _, ngettext
 from compare.scenario import CostBasis, CostCriterion, LodgingTier, Method, MissingPolicy, Scenario, Seat
 
 
@@ -42,57 +43,63 @@ class Field:
 
 
 FIELDS: tuple[Field, ...] = (
-    Field("origin", "trip", "origin", "Travelling from", "choice", "trip", "origin", options="origins"),
-    Field("currency", "trip", "currency", "Show costs in", "choice", "trip", "currency", options="currencies"),
+    Field("origin", "trip", "origin", N_("Travelling from"), "choice", "trip", "origin", options="origins"),
+    Field("currency", "trip", "currency", N_("Show costs in"), "choice", "trip", "currency", options="currencies"),
     Field(
         "passport",
         "trip",
         "passport",
-        "Passport",
+        N_("Passport"),
         "choice",
         "trip",
         "passport",
-        "Decides the visa each destination asks for (Passport Index data of 2025-01-12). "
-        "Default: the country you travel from. A companion is taken to hold the same passport.",
+        N_(
+            "Decides the visa each destination asks for (Passport Index data of 2025-01-12). "
+            "Default: the country you travel from. A companion is taken to hold the same passport."
+        ),
         options="passports",
         unset="",
     ),
-    Field("procedure", "trip", "procedure", "Operation", "choice", "trip", "procedure", options="procedures"),
-    Field("companion", "trip", "companion", "A companion travels with me", "toggle", "trip", "companion"),
+    Field("procedure", "trip", "procedure", N_("Operation"), "choice", "trip", "procedure", options="procedures"),
+    Field("companion", "trip", "companion", N_("A companion travels with me"), "toggle", "trip", "companion"),
     Field(
         "seat",
         "trip",
         "seat",
-        "Your seat on the flights",
+        N_("Your seat on the flights"),
         "segment",
         "trip",
         "seat",
-        "Sitting still for hours soon after fusion raises the risk of blood clots; more room makes it "
-        "easier to move. A companion is priced in economy.",
+        N_(
+            "Sitting still for hours soon after fusion raises the risk of blood clots; more room makes it "
+            "easier to move. A companion is priced in economy."
+        ),
         options="seats",
     ),
     Field(
         "lodging",
         "trip",
         "lodging_tier",
-        "Lodging",
+        N_("Lodging"),
         "segment",
         "trip",
         "lodging",
-        "Mid-range: up to the U.S. State Department's hotel ceiling for the city (a mid-to-upper "
-        "hotel). Budget and premium use local figures where the data has them.",
+        N_(
+            "Mid-range: up to the U.S. State Department's hotel ceiling for the city (a mid-to-upper "
+            "hotel). Budget and premium use local figures where the data has them."
+        ),
         options="lodging_tiers",
     ),
     Field(
         "recovery",
         "trip",
         "recovery_days",
-        "Days in the country after discharge",
+        N_("Days in the country after discharge"),
         "int",
         "trip",
         "recovery-days",
-        "Leave empty to follow the safe-to-fly guidance for your flight home (longer for long-haul flights).",
-        placeholder="from safe-to-fly guidance",
+        N_("Leave empty to follow the safe-to-fly guidance for your flight home (longer for long-haul flights)."),
+        placeholder=N_("from safe-to-fly guidance"),
         min_value=0,
         max_value=365,
         step=1,
@@ -101,12 +108,12 @@ FIELDS: tuple[Field, ...] = (
         "fare",
         "trip",
         "flight_fare",
-        "Your return airfare per traveller ({currency})",
+        N_("Your return airfare per traveller ({currency})"),
         "float",
         "trip",
         "flight-fare",
-        "Replaces the estimate from distance for every destination.",
-        placeholder="estimated from distance",
+        N_("Replaces the estimate from distance for every destination."),
+        placeholder=N_("estimated from distance"),
         min_value=0.0,
         max_value=10_000_000.0,
         step=50.0,
@@ -115,24 +122,26 @@ FIELDS: tuple[Field, ...] = (
         "fares",
         "trip",
         "fares",
-        "Your fare by destination country ({currency})",
+        N_("Your fare by destination country ({currency})"),
         "fares",
         "trip",
         "fare",
-        "Return fare per traveller for one country, e.g. 'TH=850, TR=420'. Wins over the fare above.",
-        placeholder="e.g. TH=850, TR=420",
+        N_("Return fare per traveller for one country, e.g. 'TH=850, TR=420'. Wins over the fare above."),
+        placeholder=N_("e.g. TH=850, TR=420"),
     ),
     Field(
         "insurance",
         "trip",
         "complication_insurance",
-        "Complication insurance quote ({currency})",
+        N_("Complication insurance quote ({currency})"),
         "float",
         "trip",
         "complication-insurance",
-        "Ordinary travel insurance usually excludes complications of planned surgery abroad; a "
-        "specialist policy's price, if you have a quote, is added to every trip.",
-        placeholder="none entered",
+        N_(
+            "Ordinary travel insurance usually excludes complications of planned surgery abroad; a "
+            "specialist policy's price, if you have a quote, is added to every trip."
+        ),
+        placeholder=N_("none entered"),
         min_value=0.0,
         max_value=10_000_000.0,
         step=50.0,
@@ -141,30 +150,32 @@ FIELDS: tuple[Field, ...] = (
         "recommended",
         "trip",
         "recommended_at_home",
-        "Was this operation recommended by a doctor at home?",
+        N_("Was this operation recommended by a doctor at home?"),
         "segment",
         "trip",
         "recommended-at-home",
-        "Patients who went ahead abroad without approval at home fared worse in a study of spine "
-        "surgery tourists; a second opinion before travelling is wise.",
+        N_(
+            "Patients who went ahead abroad without approval at home fared worse in a study of spine "
+            "surgery tourists; a second opinion before travelling is wise."
+        ),
         options="recommended",
     ),
     Field(
         "abroad_rates",
         "trip",
         "abroad_rates",
-        "Use complication rates reported for patients operated abroad",
+        N_("Use complication rates reported for patients operated abroad"),
         "toggle",
         "advanced",
         "abroad-rates",
-        "Where a study reports a higher rate for patients who travelled, it is used by default.",
+        N_("Where a study reports a higher rate for patients who travelled, it is used by default."),
     ),
-    Field("countries", "filters", "countries", "Countries", "choices", "filters", "country", options="countries"),
+    Field("countries", "filters", "countries", N_("Countries"), "choices", "filters", "country", options="countries"),
     Field(
         "accreditation",
         "filters",
         "accreditation",
-        "Accreditation",
+        N_("Accreditation"),
         "choice",
         "filters",
         "accreditation",
@@ -175,40 +186,47 @@ FIELDS: tuple[Field, ...] = (
         "techniques",
         "filters",
         "techniques",
-        "Techniques and technology",
+        N_("Techniques and technology"),
         "choices",
         "filters",
         "require",
         options="techniques",
-        placeholder="none required",
+        placeholder=N_("none required"),
     ),
     Field(
         "min_volume",
         "filters",
         "min_volume",
-        "Minimum spine operations a year",
+        N_("Minimum spine operations a year"),
         "int",
         "filters",
         "min-volume",
-        "Few facilities publish this; a minimum removes those that do not.",
-        placeholder="no minimum",
+        N_("Few facilities publish this; a minimum removes those that do not."),
+        placeholder=N_("no minimum"),
         min_value=0,
         max_value=100_000,
         step=100,
     ),
     Field(
-        "languages", "filters", "languages", "Languages spoken", "choices", "filters", "language", options="languages"
+        "languages",
+        "filters",
+        "languages",
+        N_("Languages spoken"),
+        "choices",
+        "filters",
+        "language",
+        options="languages",
     ),
     Field(
         "budget",
         "filters",
         "budget",
-        "Budget for the whole trip ({currency})",
+        N_("Budget for the whole trip ({currency})"),
         "float",
         "filters",
         "budget",
-        "Compared with the high end of each whole-trip estimate.",
-        placeholder="no cap",
+        N_("Compared with the high end of each whole-trip estimate."),
+        placeholder=N_("no cap"),
         min_value=0.0,
         step=500.0,
         unset=0.0,
@@ -217,11 +235,11 @@ FIELDS: tuple[Field, ...] = (
         "max_hours",
         "filters",
         "max_flight_hours",
-        "Maximum flight time (hours, estimated)",
+        N_("Maximum flight time (hours, estimated)"),
         "float",
         "filters",
         "max-flight-hours",
-        placeholder="no limit",
+        placeholder=N_("no limit"),
         min_value=1.0,
         max_value=40.0,
         step=1.0,
@@ -230,7 +248,7 @@ FIELDS: tuple[Field, ...] = (
         "max_age",
         "filters",
         "max_price_age_months",
-        "Price no older than",
+        N_("Price no older than"),
         "choice",
         "filters",
         "max-price-age",
@@ -241,41 +259,43 @@ FIELDS: tuple[Field, ...] = (
         "hide_thin",
         "filters",
         "hide_thin",
-        "Hide options with too little data to rank",
+        N_("Hide options with too little data to rank"),
         "toggle",
         "filters",
         "hide-thin",
-        "Options for which more than half of the weighted criteria are not reported.",
+        N_("Options for which more than half of the weighted criteria are not reported."),
     ),
     Field(
         "cost_criterion",
         "preferences",
         "cost_criterion",
-        "Cost criterion",
+        N_("Cost criterion"),
         "segment",
         "advanced",
         "cost-criterion",
-        "Whole trip, or whole trip plus the expected cost of complications (risk-adjusted).",
+        N_("Whole trip, or whole trip plus the expected cost of complications (risk-adjusted)."),
         options="cost_criteria",
     ),
     Field(
         "cost_basis",
         "preferences",
         "cost_basis",
-        "Compare costs by",
+        N_("Compare costs by"),
         "segment",
         "advanced",
         "cost-basis",
-        "Comparable: a part no source reports is filled with a labelled estimate from comparable "
-        "places, so sparse data does not look cheap. Documented: only what is sourced or estimated.",
+        N_(
+            "Comparable: a part no source reports is filled with a labelled estimate from comparable "
+            "places, so sparse data does not look cheap. Documented: only what is sourced or estimated."
+        ),
         options="cost_bases",
     ),
-    Field("method", "preferences", "method", "Method", "segment", "advanced", "method", options="methods"),
+    Field("method", "preferences", "method", N_("Method"), "segment", "advanced", "method", options="methods"),
     Field(
         "missing",
         "preferences",
         "missing",
-        "When a value is not reported",
+        N_("When a value is not reported"),
         "choice",
         "advanced",
         "missing",
@@ -285,12 +305,12 @@ FIELDS: tuple[Field, ...] = (
         "wanted",
         "preferences",
         "wanted",
-        "Technology I'd like (for 'technology match')",
+        N_("Technology I'd like (for 'technology match')"),
         "choices",
         "advanced",
         "want",
         options="wanted",
-        placeholder="default: MIS, robot, navigation, intra-op imaging",
+        placeholder=N_("default: MIS, robot, navigation, intra-op imaging"),
     ),
 )
 BY_KEY = {f.key: f for f in FIELDS}
@@ -301,12 +321,13 @@ WEIGHT_PREFIX = "w_"
 
 
 def _enum(cls: type[enum.Enum], labels: Mapping[str, str]) -> Callable[[Dataset], dict[str, str]]:
-    return lambda ds: {m.value: labels.get(m.value, m.value) for m in cls}
+    """The members' values and their labels (marked ``N_``), worded in the current language."""
+    return lambda ds: {m.value: _(labels.get(m.value, m.value)) for m in cls}
 
 
 def _passports(ds: Dataset) -> dict[str, str]:
     names = {code: getattr(pycountry.countries.get(alpha_2=code), "name", code) for code in ds.passports}
-    return {"": "same as the country I travel from", **dict(sorted(names.items(), key=lambda kv: kv[1]))}
+    return {"": _("same as the country I travel from"), **dict(sorted(names.items(), key=lambda kv: kv[1]))}
 
 
 def _origins(ds: Dataset) -> dict[str, str]:
@@ -319,8 +340,8 @@ def _origins(ds: Dataset) -> dict[str, str]:
 def _accreditation(ds: Dataset) -> dict[str, str]:
     bodies = ds.vocab["accreditation_bodies"]
     return {
-        "": "not required",
-        "international": "any international (e.g. JCI)",
+        "": _("not required"),
+        "international": _("any international (e.g. JCI)"),
         **{k: v.name for k, v in bodies.items()},
     }
 
@@ -329,27 +350,34 @@ OPTION_SOURCES: dict[str, Callable[[Dataset], dict]] = {
     "origins": _origins,
     "currencies": lambda ds: {c: c for c in sorted(ds.fx["currency"])},
     "passports": _passports,
-    "procedures": lambda ds: {k: v.label for k, v in ds.vocab["procedures"].items() if k != "lumbar_fusion"},
-    "seats": _enum(Seat, {"economy": "Economy", "extra_legroom": "Extra legroom", "business": "Business"}),
-    "lodging_tiers": _enum(LodgingTier, {"budget": "Budget", "mid": "Mid-range", "premium": "Premium"}),
+    "procedures": lambda ds: {k: _(v.label) for k, v in ds.vocab["procedures"].items() if k != "lumbar_fusion"},
+    "seats": _enum(Seat, {"economy": N_("Economy"), "extra_legroom": N_("Extra legroom"), "business": N_("Business")}),
+    "lodging_tiers": _enum(LodgingTier, {"budget": N_("Budget"), "mid": N_("Mid-range"), "premium": N_("Premium")}),
     "countries": lambda ds: dict(sorted(zip(ds.facilities["country"], ds.facilities["country_name"], strict=False))),
     "accreditation": _accreditation,
-    "techniques": lambda ds: {k: v.label for k, v in ds.vocab["techniques"].items()},
+    "techniques": lambda ds: {k: _(v.label) for k, v in ds.vocab["techniques"].items()},
     "languages": lambda ds: {
         code: code for code in sorted({c for v in ds.facilities["languages"] if isinstance(v, list) for c in v})
     },
-    "price_ages": lambda ds: {0: "any date", 24: "2 years", 60: "5 years", 120: "10 years"},
-    "cost_bases": _enum(CostBasis, {"comparable": "Comparable", "documented": "Documented only"}),
-    "cost_criteria": _enum(CostCriterion, {"trip": "Whole trip", "risk_adjusted": "Risk-adjusted"}),
-    "recommended": lambda ds: {"not_asked": "Not asked", "yes": "Yes", "no": "No"},
-    "methods": _enum(Method, {"wsm": "Weighted sum", "topsis": "TOPSIS"}),
+    "price_ages": lambda ds: {
+        0: _("any date"),
+        **{months: ngettext("{n} year", "{n} years", months // 12).format(n=months // 12) for months in (24, 60, 120)},
+    },
+    "cost_bases": _enum(CostBasis, {"comparable": N_("Comparable"), "documented": N_("Documented only")}),
+    "cost_criteria": _enum(CostCriterion, {"trip": N_("Whole trip"), "risk_adjusted": N_("Risk-adjusted")}),
+    "recommended": lambda ds: {"not_asked": _("Not asked"), "yes": _("Yes"), "no": _("No")},
+    "methods": _enum(Method, {"wsm": N_("Weighted sum"), "topsis": N_("TOPSIS")}),
     "policies": _enum(
         MissingPolicy,
-        {"worst": "Count as worst", "median": "Count as the median", "exclude": "Leave out, reweight the rest"},
+        {
+            "worst": N_("Count as worst"),
+            "median": N_("Count as the median"),
+            "exclude": N_("Leave out, reweight the rest"),
+        },
     ),
     "wanted": lambda ds: {
-        "mis": "Any minimally invasive approach",
-        **{k: v.label for k, v in ds.vocab["techniques"].items()},
+        "mis": _("Any minimally invasive approach"),
+        **{k: _(v.label) for k, v in ds.vocab["techniques"].items()},
     },
 }
 
@@ -382,6 +410,29 @@ ID_WORDS = {
     "accreditation": "accreditation",
     "languages": "language",
 }
+# The message for an unknown id of each kind: (without a near miss, with one), whole sentences to translate.
+_UNKNOWN_ID = {
+    "procedure": (
+        N_("unknown procedure {value} (known: {known})"),
+        N_("unknown procedure {value}; did you mean {guess}? (known: {known})"),
+    ),
+    "technique": (
+        N_("unknown technique {value} (known: {known})"),
+        N_("unknown technique {value}; did you mean {guess}? (known: {known})"),
+    ),
+    "technology": (
+        N_("unknown technology {value} (known: {known})"),
+        N_("unknown technology {value}; did you mean {guess}? (known: {known})"),
+    ),
+    "accreditation": (
+        N_("unknown accreditation {value} (known: {known})"),
+        N_("unknown accreditation {value}; did you mean {guess}? (known: {known})"),
+    ),
+    "language": (
+        N_("unknown language {value} (known: {known})"),
+        N_("unknown language {value}; did you mean {guess}? (known: {known})"),
+    ),
+}
 
 
 def _norm(value: str) -> str:
@@ -397,8 +448,13 @@ def resolve_id(value: str, known: list[str], word: str) -> str:
     if len(same) == 1:
         return same[0]
     close = difflib.get_close_matches(_norm(value), [_norm(k) for k in known], n=1, cutoff=0.6)
-    hint = f"; did you mean {next(k for k in known if _norm(k) == close[0])!r}?" if close else ""
-    raise ValueError(f"unknown {word} {value!r}{hint} (known: {', '.join(sorted(known))})")
+    guess = repr(next(k for k in known if _norm(k) == close[0])) if close else None
+    listed = ", ".join(sorted(known))
+    if word in _UNKNOWN_ID:
+        message = _(_UNKNOWN_ID[word][guess is not None])
+    else:  # a kind of id with no message of its own: worded in English
+        message = f"unknown {word} {{value}}" + ("; did you mean {guess}?" if guess else "") + " (known: {known})"
+    raise ValueError(message.format(value=repr(value), guess=guess, known=listed))
 
 
 def resolve_ids(ds: Dataset, state: dict[str, Any]) -> dict[str, Any]:
@@ -420,7 +476,11 @@ def resolve_ids(ds: Dataset, state: dict[str, Any]) -> dict[str, Any]:
     countries = []
     for code in out.get("countries") or []:
         if pycountry.countries.get(alpha_2=code.strip().upper()) is None:
-            raise ValueError(f"unknown country code {code!r}: use ISO 3166-1 alpha-2 (e.g. GB for the United Kingdom)")
+            raise ValueError(
+                _("unknown country code {code}: use ISO 3166-1 alpha-2 (e.g. GB for the United Kingdom)").format(
+                    code=repr(code)
+                )
+            )
         countries.append(code.strip().upper())
     if "countries" in out:
         out["countries"] = countries
@@ -440,10 +500,12 @@ def parse_fares(text: str | None) -> dict[str, float]:
             continue
         match = _FARE.match(part)
         if not match:
-            raise ValueError(f"{part.strip()!r} is not COUNTRY=AMOUNT (e.g. TH=850)")
+            raise ValueError(_("{text} is not COUNTRY=AMOUNT (e.g. TH=850)").format(text=repr(part.strip())))
         code = match.group(1).upper()
         if pycountry.countries.get(alpha_2=code) is None:
-            raise ValueError(f"unknown country code {code!r} in {part.strip()!r}")
+            raise ValueError(
+                _("unknown country code {code} in {text}").format(code=repr(code), text=repr(part.strip()))
+            )
         out[code] = float(match.group(2))
     return out
 
@@ -490,7 +552,7 @@ def scenario_from_state(state: Mapping[str, Any], data_hash: str | None = None) 
             try:
                 value = parse_fares(value)
             except ValueError as exc:
-                raise ValueError(f"{f.label.split(' (')[0]}: {exc}") from None
+                raise ValueError(f"{_(f.label).split(' (')[0]}: {exc}") from None
         elif f.unset is not None and value == f.unset:
             value = None
         if f.kind == "toggle":

@@ -6,7 +6,9 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from compare import i18n
 from compare.data import months_old
+from compare.i18n import _, ngettext
 from compare.scenario import Filters
 
 Rule = Callable[[pd.DataFrame], pd.Series]
@@ -25,26 +27,42 @@ def rules(filters: Filters) -> list[tuple[str, str, Rule]]:
     out: list[tuple[str, str, Rule]] = []
     if filters.countries:
         out.append(
-            ("countries", f"in {', '.join(filters.countries)}", lambda df: df["country"].isin(filters.countries))
+            (
+                "countries",
+                _("in {countries}").format(countries=", ".join(filters.countries)),
+                lambda df: df["country"].isin(filters.countries),
+            )
         )
     if filters.accreditation == "international":
         out.append(
             (
                 "accreditation",
-                "international accreditation",
+                _("international accreditation"),
                 lambda df: df["has_international_accreditation"].astype(bool),
             )
         )
     elif filters.accreditation:
         body = filters.accreditation
-        out.append(("accreditation", f"accredited by {body}", lambda df: df["accreditations"].map(lambda a: body in a)))
+        out.append(
+            (
+                "accreditation",
+                _("accredited by {body}").format(body=body),
+                lambda df: df["accreditations"].map(lambda a: body in a),
+            )
+        )
     if filters.techniques:
-        out.append(("techniques", f"offers {', '.join(filters.techniques)}", _has_all(filters.techniques)))
+        out.append(
+            (
+                "techniques",
+                _("offers {techniques}").format(techniques=", ".join(filters.techniques)),
+                _has_all(filters.techniques),
+            )
+        )
     if filters.min_volume is not None:
         out.append(
             (
                 "min_volume",
-                f"≥ {filters.min_volume:,} spine operations a year (reported)",
+                _("≥ {n} spine operations a year (reported)").format(n=i18n.number(filters.min_volume)),
                 lambda df: df["annual_spine_surgeries"].fillna(-1) >= filters.min_volume,
             )
         )
@@ -53,7 +71,7 @@ def rules(filters: Filters) -> list[tuple[str, str, Rule]]:
         out.append(
             (
                 "languages",
-                f"speaks {', '.join(filters.languages)}",
+                _("speaks {languages}").format(languages=", ".join(filters.languages)),
                 lambda df: df["languages"].map(lambda v: bool(langs & set(v or []))),
             )
         )
@@ -61,7 +79,7 @@ def rules(filters: Filters) -> list[tuple[str, str, Rule]]:
         out.append(
             (
                 "budget",
-                f"whole trip up to {filters.budget:,.0f} (high estimate)",
+                _("whole trip up to {amount} (high estimate)").format(amount=i18n.number(filters.budget)),
                 lambda df: df["total_high"] <= filters.budget,
             )
         )
@@ -69,7 +87,7 @@ def rules(filters: Filters) -> list[tuple[str, str, Rule]]:
         out.append(
             (
                 "max_flight_hours",
-                f"≤ {filters.max_flight_hours:g} h estimated flight",
+                _("≤ {hours} h estimated flight").format(hours=i18n.number(filters.max_flight_hours, "g")),
                 lambda df: df["flight_hours"] <= filters.max_flight_hours,
             )
         )
@@ -78,12 +96,12 @@ def rules(filters: Filters) -> list[tuple[str, str, Rule]]:
         out.append(
             (
                 "max_price_age_months",
-                f"price dated within {limit} months",
+                ngettext("price dated within {n} months", "price dated within {n} months", limit).format(n=limit),
                 lambda df: df["operation_as_of"].map(lambda d: (months_old(d) or float("inf")) <= limit),
             )
         )
     if filters.hide_thin:
-        out.append(("hide_thin", "enough data to rank", lambda df: ~df["thin_data"].astype(bool)))
+        out.append(("hide_thin", _("enough data to rank"), lambda df: ~df["thin_data"].astype(bool)))
     return out
 
 
@@ -100,6 +118,10 @@ def apply_filters(df: pd.DataFrame, filters: Filters) -> tuple[pd.DataFrame, lis
 def explain_empty(report: list[dict], total: int) -> str:
     """A plain sentence saying which filters emptied the result."""
     if not report:
-        return "There are no facilities in the data."
-    parts = [f"{r['label']} removed {r['removed']}" for r in report if r["removed"]]
-    return f"No option passes all filters (of {total}): " + "; ".join(parts) + "."
+        return _("There are no facilities in the data.")
+    parts = [
+        _("{filter} removed {n}").format(filter=r["label"], n=i18n.number(r["removed"])) for r in report if r["removed"]
+    ]
+    return _("No option passes all filters (of {total}): {parts}.").format(
+        total=i18n.number(total), parts="; ".join(parts)
+    )

@@ -24,11 +24,12 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from compare import costs, export
+from compare import costs, export, i18n
 from compare.costs.base import INSURANCE, PACKAGE, VARIANT, Status
 from compare.costs.totals import CostFrame, fill_unknown, trip_totals
 from compare.data import Dataset
 from compare.data.provenance import Source
+from compare.i18n import _
 from compare.problems import DataError, Problem
 
 MAX_BYTES = 512 * 1024
@@ -371,19 +372,25 @@ def apply_quotes(ds: Dataset, frame: CostFrame, quotes: list[Quote], today: dt.d
             as_of=quote.quoted_on.isoformat(),
             evidence="facility_published",
         )
-        when = f"quoted by {quote.sender} on {quote.quoted_on.isoformat()}"
+        dates = {"sender": quote.sender, "date": quote.quoted_on.isoformat()}
         if quote.expired(today):
-            when += f"; EXPIRED on {quote.valid_until.isoformat()}: ask for a new quote"
+            when = _("quoted by {sender} on {date}; EXPIRED on {expired}: ask for a new quote").format(
+                expired=quote.valid_until.isoformat(), **dates
+            )
+        else:
+            when = _("quoted by {sender} on {date}").format(**dates)
         mine = comp["facility_id"] == quote.facility_id
         for line in quote.lines:
             rows = mine & (comp["component"] == line.component)
             if line.amount is not None:
                 value = line.amount / rates[line.currency] * display
-                status, basis = Status.QUOTED, f"{when} ({line.amount:,.2f} {line.currency})"
+                amount = i18n.number(line.amount, 2) + " " + line.currency
+                status, basis = Status.QUOTED, _("{when} ({amount})").format(when=when, amount=amount)
             elif line.included:
-                value, status, basis = 0.0, Status.INCLUDED, f"included in the price {when}"
+                value, status, basis = 0.0, Status.INCLUDED, _("included in the price {when}").format(when=when)
             elif line.included is False:
-                value, status, basis = math.nan, Status.UNKNOWN, f"not included in the price {when}; amount not given"
+                value, status = math.nan, Status.UNKNOWN
+                basis = _("not included in the price {when}; amount not given").format(when=when)
             else:
                 continue
             comp.loc[rows, ["low", "high"]] = value
@@ -391,7 +398,7 @@ def apply_quotes(ds: Dataset, frame: CostFrame, quotes: list[Quote], today: dt.d
             comp.loc[rows, ["fill_low", "fill_high", "fill_basis"]] = [math.nan, math.nan, None]
             comp.loc[rows, "sources"] = pd.Series([(source,)] * int(rows.sum()), index=comp.index[rows])
             if line.component == PACKAGE:
-                comp.loc[rows, "label"] = "Operation (quoted price)"
+                comp.loc[rows, "label"] = _("Operation (quoted price)")
         if any(line.component == PACKAGE and line.amount is not None for line in quote.lines):
             # The quote prices this exact operation: no estimated variant difference on top.
             rows = mine & (comp["component"] == VARIANT)
@@ -415,13 +422,15 @@ def quote_comparison(before: CostFrame, after: CostFrame, quote: Quote) -> pd.Da
         now, line = new.loc[cid], answered.get(cid)
         before_text = _figure(was, currency)
         if line is None:
-            change = "not answered by the quote"
+            change = _("not answered by the quote")
         elif line.amount is not None:
-            change = f"quoted {costs.format_money(now['low'], currency)}; before: {before_text}"
+            change = _("quoted {amount}; before: {before}").format(
+                amount=costs.format_money(now["low"], currency), before=before_text
+            )
         elif line.included:
-            change = f"included in the quoted price; before: {before_text}"
+            change = _("included in the quoted price; before: {before}").format(before=before_text)
         else:
-            change = f"left out of the quoted price, amount not given; before: {before_text}"
+            change = _("left out of the quoted price, amount not given; before: {before}").format(before=before_text)
         rows.append(
             {
                 "component": cid,
@@ -460,7 +469,9 @@ def review(ds: Dataset, before: CostFrame, quote: Quote) -> Review:
 
 def _figure(row: pd.Series, currency: str) -> str:
     if row["status"] == Status.INCLUDED.value:
-        return "included"
+        return _("included")
     if row["status"] == Status.UNKNOWN.value:
-        return "not reported"
-    return f"{costs.format_range(row['low'], row['high'], currency)} ({row['status']})"
+        return _("not reported")
+    return _("{amount} ({status})").format(
+        amount=costs.format_range(row["low"], row["high"], currency), status=costs.status_word(row["status"])
+    )

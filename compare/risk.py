@@ -17,6 +17,7 @@ import pandas as pd
 from compare.costs.money import fx_table, rate, span
 from compare.data import Dataset
 from compare.data.provenance import provenance_of
+from compare.i18n import _
 from compare.scenario import Trip
 
 COLUMNS = [
@@ -57,23 +58,35 @@ def complication_costs(ds: Dataset, trip: Trip, origin_country: str) -> pd.DataF
             # A facility in the patient's own country is not a trip abroad.
             abroad = trip.abroad_rates and c.abroad is not None and country != origin_country
             p = c.abroad if abroad else c.probability
-            which = "reported for patients operated abroad" if abroad else "reported for patients operated at home"
+            which = (
+                _("reported for patients operated abroad") if abroad else _("reported for patients operated at home")
+            )
             where, costs = next(
-                ((w, by_country[k]) for w, k in (("at home", origin_country), ("abroad", country)) if k in by_country),
+                ((w, by_country[k]) for w, k in (("home", origin_country), ("abroad", country)) if k in by_country),
                 (None, []),
             )
             cited = _cite(ds, *(k for k in (p.source, p.high_source) if k))
-            probability = f"{c.label.lower()}: {span(100 * p.low, 100 * p.high, '.1f')} % ({which}"
-            probability += f"; {p.note})" if p.note else ")"
-            row = {"facility_id": fid, "complication": c.id, "label": c.label, "p_low": p.low, "p_high": p.high}
+            label = _(c.label)
+            percent = span(100 * p.low, 100 * p.high, ".1f")
+            probability = (
+                _("{complication}: {percent} % ({which}; {note})").format(
+                    complication=label.lower(), percent=percent, which=which, note=p.note
+                )
+                if p.note
+                else _("{complication}: {percent} % ({which})").format(
+                    complication=label.lower(), percent=percent, which=which
+                )
+            )
+            row = {"facility_id": fid, "complication": c.id, "label": label, "p_low": p.low, "p_high": p.high}
             if not costs:
                 rows.append(
                     {
                         **row,
                         **dict.fromkeys(("cost_low", "cost_high", "low", "high"), math.nan),
                         "status": "unknown",
-                        "basis": f"{probability}; no source gives the cost of treating it in {origin_country} "
-                        f"or {country}",
+                        "basis": _(
+                            "{probability}; no source gives the cost of treating it in {home} or {abroad}"
+                        ).format(probability=probability, home=origin_country, abroad=country),
                         **cited,
                     }
                 )
@@ -88,8 +101,13 @@ def complication_costs(ds: Dataset, trip: Trip, origin_country: str) -> pd.DataF
                     "low": p.low * lo,
                     "high": p.high * hi,
                     "status": "estimated",
-                    "basis": f"{probability} × cost of treating it {where} ({costs[0].country}) "
-                    f"{span(lo, hi)} {trip.currency}",
+                    "basis": (
+                        _("{probability} × cost of treating it at home ({country}) {amount} {currency}")
+                        if where == "home"
+                        else _("{probability} × cost of treating it abroad ({country}) {amount} {currency}")
+                    ).format(
+                        probability=probability, country=costs[0].country, amount=span(lo, hi), currency=trip.currency
+                    ),
                     **provenance_of([cited, _cite(ds, *(t.source for t in costs))]),
                 }
             )

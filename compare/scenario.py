@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from compare.criteria import DEFAULT_WEIGHTS, IDS
 from compare.data import safeyaml
+from compare.i18n import _
 from compare.problems import DataError, Problem
 
 SCENARIO_VERSION = 2
@@ -156,7 +157,7 @@ class Preferences(BaseModel):
             raise ValueError(f"unknown criteria {unknown}; known: {list(IDS)}")
         full = {k: float(v.get(k, 0.0)) for k in IDS}
         if sum(full.values()) <= 0:
-            raise ValueError("at least one weight must be above 0")
+            raise ValueError(_("at least one weight must be above 0"))
         return full
 
 

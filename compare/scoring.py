@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from compare.criteria import Objective
+from compare.i18n import _
 from compare.scenario import Method, MissingPolicy
 
 
@@ -170,12 +171,12 @@ def prepare(
     if not np.all(np.isfinite(w_all)) or (w_all < 0).any():
         raise ValueError("weights must be finite and non-negative")
     if w_all.sum() <= 0:
-        raise ValueError("at least one weight must be above 0")
+        raise ValueError(_("at least one weight must be above 0"))
     x = values[list(objectives)].to_numpy(dtype=float)
     # Criteria with zero weight, or that no option reports, cannot change the ranking.
     keep = (w_all > 0) & ~np.isnan(x).all(axis=0)
     if not keep.any():
-        raise ValueError("no weighted criterion has data for these options")
+        raise ValueError(_("no weighted criterion has data for these options"))
     cols = [c for c, k in zip(objectives, keep, strict=True) if k]
     obj = np.array([objectives[c].value for c in cols], dtype=float)
     return cols, x[:, keep], w_all[keep], obj
@@ -200,7 +201,7 @@ def prepare_matrix(
     missing: MissingPolicy,
 ) -> Prepared:
     if values.empty:
-        raise ValueError("no options to score")
+        raise ValueError(_("no options to score"))
     cols, x, w, obj = prepare(values, objectives, weights)
     known = None
     filled = fill_missing(x, obj, missing)

@@ -14,6 +14,7 @@ from typing import Any, TypedDict
 from compare.costs import format_range
 from compare.engine import Ranking
 from compare.export import json_safe
+from compare.i18n import _
 
 
 class Snapshot(TypedDict):
@@ -29,7 +30,9 @@ class NotRanked(KeyError):
     """The facility is not in this ranking (it may have been filtered out)."""
 
     def __str__(self) -> str:
-        return f"{self.args[0]!r} is not in this ranking (it may have been filtered out)."
+        return _("{facility} is not in this ranking (it may have been filtered out).").format(
+            facility=repr(self.args[0])
+        )
 
 
 def snapshot_from(ranking: Ranking, facility_id: str) -> Snapshot:
@@ -91,34 +94,50 @@ def changes(saved: Mapping[str, Any], current: Mapping[str, Any] | None) -> list
 
     Empty when nothing changed. Only fields present in both are compared (older
     snapshots may lack some); estimates are compared in whole currency units, and not at
-    all when the currency differs (the currency change is reported instead).
+    all when the currency differs (the currency change is reported instead). The texts are
+    in the current language; the snapshots themselves are stored as they are.
     """
     if current is None:
-        return ["no longer in the data"]
+        return [_("no longer in the data")]
     if not saved:
-        return ["no snapshot was saved with this item, so changes cannot be shown"]
+        return [_("no snapshot was saved with this item, so changes cannot be shown")]
     out: list[str] = []
 
     def both(key: str) -> bool:
         return key in saved and key in current
 
     if both("name") and saved["name"] != current["name"]:
-        out.append(f"name was {saved['name']}, now {current['name']}")
+        out.append(_("name was {old}, now {new}").format(old=saved["name"], new=current["name"]))
     old_cur, new_cur = saved.get("currency"), current.get("currency")
     if both("currency") and old_cur != new_cur:
-        out.append(f"currency changed from {old_cur} to {new_cur}, so the estimates cannot be compared")
+        out.append(
+            _("currency changed from {old} to {new}, so the estimates cannot be compared").format(
+                old=old_cur, new=new_cur
+            )
+        )
     elif both("total_low") and both("total_high"):
         old = (_rounded(saved["total_low"]), _rounded(saved["total_high"]))
         new = (_rounded(current["total_low"]), _rounded(current["total_high"]))
         if old != new:
-            was = format_range(old[0], old[1], old_cur or "")
-            is_ = format_range(new[0], new[1], new_cur or "")
-            out.append(f"whole-trip estimate was {was.strip()}, now {is_.strip()}")
+            was = format_range(old[0], old[1], old_cur or "").strip()
+            is_ = format_range(new[0], new[1], new_cur or "").strip()
+            if old[0] is None:
+                out.append(_("whole-trip estimate was not reported, now {new}").format(new=is_))
+            elif new[0] is None:
+                out.append(_("whole-trip estimate was {old}, now not reported").format(old=was))
+            else:
+                out.append(_("whole-trip estimate was {old}, now {new}").format(old=was, new=is_))
     if both("accreditations"):
         old_acc, new_acc = set(saved["accreditations"] or []), set(current["accreditations"] or [])
-        out += [f"accreditation added: {a}" for a in sorted(new_acc - old_acc)]
-        out += [f"accreditation removed: {a}" for a in sorted(old_acc - new_acc)]
+        out += [_("accreditation added: {name}").format(name=a) for a in sorted(new_acc - old_acc)]
+        out += [_("accreditation removed: {name}").format(name=a) for a in sorted(old_acc - new_acc)]
     if both("operation_as_of") and saved["operation_as_of"] != current["operation_as_of"]:
-        was, is_ = saved["operation_as_of"] or "undated", current["operation_as_of"] or "undated"
-        out.append(f"price date was {was}, now {is_}")
+        # Dates stay as stored (ISO); only an absent one is put into words, each case its own sentence.
+        was, is_ = saved["operation_as_of"], current["operation_as_of"]
+        if not was:
+            out.append(_("price date was undated, now {new}").format(new=is_))
+        elif not is_:
+            out.append(_("price date was {old}, now undated").format(old=was))
+        else:
+            out.append(_("price date was {old}, now {new}").format(old=was, new=is_))
     return out

@@ -429,7 +429,7 @@ def test_a_returned_quote_is_checked_compared_saved_and_counted(shortlist_db, sh
     uploader.set_value(("good.csv", template.to_csv(index=False).encode(), "text/csv")).run()
     assert not at.exception
     comparison = frame_with(at, "label", "before", "quote", "change")
-    assert comparison.set_index("label").loc["Operation (quoted price)", "quote"] == "12,000 GBP (quoted)"
+    assert comparison.set_index("label").loc["Operation (quoted price)", "quote"] == "GBP\u00a012,000 (quoted)"
     at.button(key="sl_quote_save").click().run()
     assert not at.exception
     assert quotes.Quote.from_json(store.quotes("Quotes")[fid]).sender == "International office"

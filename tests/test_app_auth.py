@@ -22,7 +22,8 @@ def test_with_auth_configured_nothing_shows_before_sign_in(tmp_path, monkeypatch
     assert [b.label for b in at.button] == ["Sign in"]
     text = " ".join(m.value for m in at.markdown)
     assert "Sign in to continue" in text and "Options shown" not in text
-    assert not at.dataframe and not at.sidebar.selectbox  # no ranking, no sidebar controls
+    # No ranking and no scenario controls: only the language, so the sign-in page can be read.
+    assert not at.dataframe and [w.key for w in at.sidebar.selectbox] == ["lang"]
 
 
 def test_without_auth_the_app_is_one_local_users():

@@ -108,3 +108,26 @@ def test_pareto_bars_bracket_the_risk_adjusted_cost(shipped):
     fig = charts.pareto_scatter(table, "USD")
     for trace in fig.data[:2]:
         assert (np.asarray(trace.error_x.array) >= 0).all() and (np.asarray(trace.error_x.arrayminus) >= 0).all()
+
+
+def test_charts_follow_the_language_direction_and_number_format(result):
+    from compare import i18n
+
+    english = charts.robustness(result.table)
+    assert english.layout.separators == ".," and english.layout.legend.xanchor is None
+    with i18n.language("ar"):
+        arabic = charts.robustness(result.table)
+    assert arabic.layout.legend.xanchor == "right" and arabic.layout.hoverlabel.align == "right"
+    assert arabic.layout.title.xanchor == "right"
+    with i18n.language("ru"):
+        russian = charts.pareto_scatter(result.table, "GBP")
+    assert russian.layout.separators == ",\xa0"  # 12 345,5
+
+
+def test_cost_breakdown_hover_shows_money_in_the_locale_format(result):
+    ids = list(result.table.index[:1])
+    comp = result.components[result.components["facility_id"].isin(ids)]
+    fig = charts.cost_breakdown(comp, result.table["name"], "GBP")
+    amounts = [a for t in fig.data for a in t.customdata[:, 3]]
+    assert amounts and all(a.startswith("GBP\u00a0") for a in amounts)
+    assert all("%{customdata[3]}" in t.hovertemplate for t in fig.data)

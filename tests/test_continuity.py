@@ -71,5 +71,5 @@ def test_the_report_states_the_risk_choices(shipped):
         Scenario(origin="london", complication_insurance=400, recommended_at_home="no", cost_criterion="risk_adjusted"),
     )
     text = " ".join(lines)
-    assert "risk-adjusted" in text and "insurance quote: 400 USD" in text and "did not recommend" in text
+    assert "risk-adjusted" in text and "insurance quote: USD\u00a0400" in text and "did not recommend" in text
     assert "Not yet discussed" in " ".join(describe_scenario(shipped, Scenario(origin="london")))

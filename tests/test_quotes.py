@@ -165,7 +165,7 @@ def test_comparison_says_what_the_quote_adds_or_leaves_out_and_flags_expiry(ship
     before = costs.cost_frame(shipped, Trip(origin="london", currency="USD"))
     after = quotes.apply_quotes(shipped, before, [quote])
     table = quotes.quote_comparison(before, after, quote).set_index("component")
-    assert table.loc["operation_package", "change"].startswith("quoted 15,000 USD; before:")
+    assert table.loc["operation_package", "change"].startswith("quoted USD\u00a015,000; before:")
     assert table.loc["physiotherapy", "change"].startswith("included in the quoted price")
     assert table.loc["brace", "change"].startswith("left out of the quoted price")
     assert table.loc["flights", "change"] == "not answered by the quote"

@@ -5,13 +5,14 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
 
-from compare import Scenario, rank
+from compare import Scenario, i18n, rank
 from compare.report import build_report, describe_scenario, shortlist_table
 from compare.shortlists import ShortlistStore
 from compare.snapshots import snapshot_from
@@ -36,6 +37,39 @@ def test_report_is_self_contained_escaped_and_complete(shipped):
     assert "@page" in html  # print stylesheet
     for line in describe_scenario(shipped, scenario):
         assert line.split(":")[0] in html
+
+
+class _RootTag(HTMLParser):
+    """The attributes of a page's ``<html>`` element."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.attrs: dict[str, str | None] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "html" and self.attrs is None:
+            self.attrs = dict(attrs)
+
+
+def root_attributes(page: str) -> dict[str, str | None]:
+    parser = _RootTag()
+    parser.feed(page)
+    assert parser.attrs is not None, "no <html> element"
+    return parser.attrs
+
+
+@pytest.mark.parametrize(("lang", "direction"), [("en", "ltr"), ("ar", "rtl"), ("es", "ltr")])
+def test_the_report_names_its_language_and_direction(shipped, lang, direction):
+    scenario = Scenario(origin="london", currency="GBP")
+    with i18n.language(lang):
+        page = build_report(shipped, scenario, IDS[:1], title="t")
+    attrs = root_attributes(page)
+    assert attrs.get("lang") == lang and attrs.get("dir") == direction
+    # Right to left, figures keep their own order; the logical sides hold in both directions.
+    style = page.split("<style>", 1)[1].split("</style>", 1)[0]
+    assert ("unicode-bidi: isolate" in style) == (direction == "rtl")
+    assert "border-inline-start" in style and "border-left" not in style and "text-align: start" in style
+    assert i18n.current() == "en"  # the block restores the language
 
 
 def test_shortlist_table_keeps_the_users_order_and_matches_the_ranking(shipped):

@@ -44,7 +44,7 @@ def test_changes_reports_each_difference_in_plain_language():
         "accreditations": ["jci", "temos"],
     }
     assert changes(SAVED, now_) == [
-        "whole-trip estimate was 4,000–9,000 USD, now 4,500–9,500 USD",
+        "whole-trip estimate was USD\u00a04,000–9,000, now USD\u00a04,500–9,500",
         "accreditation added: temos",
         "accreditation removed: nabh",
         "price date was 2020-01-15, now 2024-03-01",
@@ -54,11 +54,11 @@ def test_changes_reports_each_difference_in_plain_language():
 
 def test_changes_missing_values_and_single_figures():
     assert changes(SAVED, {**SAVED, "total_low": None, "total_high": None}) == [
-        "whole-trip estimate was 4,000–9,000 USD, now not reported"
+        "whole-trip estimate was USD\u00a04,000–9,000, now not reported"
     ]
     gone_price = {**SAVED, "total_low": None, "total_high": None, "operation_as_of": None}
     assert changes(gone_price, {**SAVED, "total_low": 5000.0, "total_high": 5000.0}) == [
-        "whole-trip estimate was not reported, now 5,000 USD",
+        "whole-trip estimate was not reported, now USD\u00a05,000",
         "price date was undated, now 2020-01-15",
     ]
 
@@ -124,7 +124,7 @@ def test_saved_real_snapshots_compare_clean_then_show_changes(shipped, store: Sh
     ]
     later = dataclasses.replace(ranking, table=table.drop(index=priced[1]))
     diff = changes(saved.items[0].snapshot, current(later, first))
-    assert diff[0].startswith("whole-trip estimate was ") and "USD, now " in diff[0]
+    assert diff[0].startswith("whole-trip estimate was ") and ", now USD" in diff[0]
     assert "accreditation added: temos" in diff
     assert ("accreditation removed: jci" in diff) == ("jci" in saved.items[0].snapshot["accreditations"])
     assert changes(saved.items[1].snapshot, current(later, priced[1])) == ["no longer in the data"]

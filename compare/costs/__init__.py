@@ -12,7 +12,17 @@ ranking of the same trip (other weights, filters or method) shares it.
 - ``totals``: documented and comparable totals, completeness, the home baseline.
 """
 
-from compare.costs.base import COMPONENT_COLUMNS, INSURANCE, KNOWN, PACKAGE, SOURCED, VARIANT, Status
+from compare.costs.base import (
+    COMPONENT_COLUMNS,
+    INSURANCE,
+    KNOWN,
+    PACKAGE,
+    SOURCED,
+    STATUS_WORDS,
+    VARIANT,
+    Status,
+    status_word,
+)
 from compare.costs.components import trip_components
 from compare.costs.money import format_money, format_range, fx_table, rate, rate_note
 from compare.costs.totals import (
@@ -28,6 +38,8 @@ from compare.costs.totals import (
 from compare.costs.travel import FLIGHT_HOURS_METHOD, SEAT_LABELS, distances, flight_hours, haversine_km
 
 __all__ = [
+    "STATUS_WORDS",
+    "status_word",
     "COMPONENT_COLUMNS",
     "FLIGHT_HOURS_METHOD",
     "INSURANCE",

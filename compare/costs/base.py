@@ -22,6 +22,7 @@ import pandas as pd
 
 from compare.costs.money import fx_table, rate
 from compare.data import Dataset
+from compare.i18n import N_, _
 from compare.scenario import Trip
 
 
@@ -34,16 +35,33 @@ class Status(enum.Enum):
     UNKNOWN = "unknown"
 
 
+# How a figure is known, in words (tables, legends, the report); "filled" marks a comparable fill.
+STATUS_WORDS = {
+    Status.QUOTED.value: N_("quoted"),
+    Status.PUBLISHED.value: N_("published"),
+    Status.INCLUDED.value: N_("included"),
+    Status.ESTIMATED.value: N_("estimated"),
+    Status.ENTERED.value: N_("entered"),
+    Status.UNKNOWN.value: N_("unknown"),
+    "filled": N_("filled"),
+}
+
+
+def status_word(status: str) -> str:
+    """A status id in the current language (an id it does not know, as it is)."""
+    return _(STATUS_WORDS[status]) if status in STATUS_WORDS else status
+
+
 KNOWN = {s.value for s in Status} - {Status.UNKNOWN.value}
 SOURCED = {Status.QUOTED.value, Status.PUBLISHED.value, Status.ENTERED.value}
 PACKAGE = "operation_package"
 VARIANT = "variant_adjustment"
-IN_FILLED = (0.0, 0.0, "counted in the operation price, which is filled from comparable places")
+IN_FILLED = (0.0, 0.0, N_("counted in the operation price, which is filled from comparable places"))
 INSURANCE = "complication_insurance"
 EXTRA_LABELS = {
-    PACKAGE: "Operation (published price)",
-    VARIANT: "Operation variant (estimated difference)",
-    INSURANCE: "Complication insurance (your quote)",
+    PACKAGE: N_("Operation (published price)"),
+    VARIANT: N_("Operation variant (estimated difference)"),
+    INSURANCE: N_("Complication insurance (your quote)"),
 }
 COMPONENT_COLUMNS = [
     "facility_id",
@@ -134,7 +152,11 @@ class Builder:
             {
                 "facility_id": fid,
                 "component": component,
-                "label": spec.label if spec else EXTRA_LABELS.get(component, component),
+                "label": _(spec.label)
+                if spec
+                else _(EXTRA_LABELS[component])
+                if component in EXTRA_LABELS
+                else component,
                 "phase": spec.phase.value if spec else "operation",
                 "low": low,
                 "high": high,

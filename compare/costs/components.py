@@ -20,7 +20,23 @@ from compare.costs.base import (
 from compare.costs.money import span
 from compare.data import Dataset
 from compare.data.provenance import provenance_of
+from compare.i18n import _, ngettext
 from compare.scenario import Trip
+
+# How a unit cost was multiplied out, by what it is priced per and what it is multiplied by:
+# one whole clause each, so a translation can order its words. ``per`` comes from the data
+# (night, day, person); an unforeseen one keeps its English word.
+UNIT_BASES = {
+    ("night", "hospital nights"): lambda: _("{amount} per night × {n} hospital nights"),
+    ("night", "days after discharge"): lambda: _("{amount} per night × {n} days after discharge"),
+    ("day", "days after discharge"): lambda: _("{amount} per day × {n} days after discharge"),
+    ("person", "travellers"): lambda: _("{amount} per person × {n} travellers"),
+}
+
+
+def _unit_basis(per: str, what: str) -> str:
+    make = UNIT_BASES.get((per, what))
+    return make() if make else f"{{amount}} per {per} × {{n}} {what}"
 
 
 def _unit_component(cid: str, rows: list[dict], trip: Trip, st: Stay, to_display: float, fx) -> tuple:
@@ -29,7 +45,7 @@ def _unit_component(cid: str, rows: list[dict], trip: Trip, st: Stay, to_display
     if cid == "lodging":
         rows = [r for r in rows if r["tier"] == trip.lodging_tier.value]
     if not rows:
-        return math.nan, math.nan, Status.UNKNOWN, "not reported for this destination", rows
+        return math.nan, math.nan, Status.UNKNOWN, _("not reported for this destination"), rows
     # Several rows for the same tier are alternative figures for one cost: take their
     # range. Different tiers (the patient's and the companion's visa) add up.
     by_tier: dict[str | None, tuple[float, float]] = {}
@@ -50,11 +66,11 @@ def _unit_component(cid: str, rows: list[dict], trip: Trip, st: Stay, to_display
             n_lo = n_hi = 1
             what = ""
         if per == "session":
-            bases.append(f"priced per session ({span(lo, hi)}); number of sessions not known")
+            bases.append(_("priced per session ({amount}); number of sessions not known").format(amount=span(lo, hi)))
             continue
         if what:
             estimated = True
-            bases.append(f"{span(lo, hi)} per {per} × {span(n_lo, n_hi, 'g')} {what}")
+            bases.append(_unit_basis(per, what).format(amount=span(lo, hi), n=span(n_lo, n_hi, "g")))
             lo, hi = lo * n_lo, hi * n_hi
         if row["evidence"] == "computed_estimate":
             estimated = True
@@ -64,12 +80,14 @@ def _unit_component(cid: str, rows: list[dict], trip: Trip, st: Stay, to_display
         by_tier[tier] = (min(prev_lo, lo), max(prev_hi, hi))
     if not by_tier:
         return math.nan, math.nan, Status.UNKNOWN, "; ".join(bases), rows
-    low_sum = sum(lo for lo, _ in by_tier.values())
-    high_sum = sum(hi for _, hi in by_tier.values())
+    low_sum = sum(lo for lo, _hi in by_tier.values())
+    high_sum = sum(hi for _lo, hi in by_tier.values())
     if len(rows) > len(by_tier):
-        bases.append(f"range of {len(rows)} published figures")
+        bases.append(
+            ngettext("range of {n} published figures", "range of {n} published figures", len(rows)).format(n=len(rows))
+        )
     status = Status.ESTIMATED if estimated else Status.PUBLISHED
-    return low_sum, high_sum, status, "; ".join(bases) or "published figure", rows
+    return low_sum, high_sum, status, "; ".join(bases) or _("published figure"), rows
 
 
 def trip_components(ds: Dataset, trip: Trip, journeys: pd.DataFrame) -> pd.DataFrame:
@@ -106,11 +124,11 @@ def trip_components(ds: Dataset, trip: Trip, journeys: pd.DataFrame) -> pd.DataF
         low, high, covered = operation.package(b, fid, country_label, chosen, bool(own))
         if trip.complication_insurance is not None:
             amount = trip.complication_insurance
-            b.add(fid, INSURANCE, amount, amount, Status.ENTERED, "your quote for complication insurance")
+            b.add(fid, INSURANCE, amount, amount, Status.ENTERED, _("your quote for complication insurance"))
         for cid in b.components:
             if cid in covered:
                 if math.isfinite(low):  # with no price at all, ``_package`` added these as unknown
-                    b.add(fid, cid, 0.0, 0.0, Status.INCLUDED, "included in the operation price")
+                    b.add(fid, cid, 0.0, 0.0, Status.INCLUDED, _("included in the operation price"))
             elif cid == "implants":
                 operation.implants(b, fid, low, high, chosen)
             elif cid == "flights":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from compare import i18n
 from compare.costs.base import (
     IN_FILLED,
     PACKAGE,
@@ -17,6 +18,7 @@ from compare.costs.base import (
 )
 from compare.data import Dataset, schema
 from compare.data.provenance import provenance_of
+from compare.i18n import _, ngettext
 
 
 def package(b: Builder, fid: str, country_label: str, chosen: list[dict], own: bool) -> tuple[float, float, set]:
@@ -24,29 +26,45 @@ def package(b: Builder, fid: str, country_label: str, chosen: list[dict], own: b
     trip, ds = b.trip, b.ds
     operation = {c for c, v in b.components.items() if v.phase is schema.Phase.OPERATION}
     if not chosen:
-        b.add(fid, PACKAGE, math.nan, math.nan, Status.UNKNOWN, f"no published price for {country_label}")
+        b.add(
+            fid,
+            PACKAGE,
+            math.nan,
+            math.nan,
+            Status.UNKNOWN,
+            _("no published price for {country}").format(country=country_label),
+        )
         # The filled operation price stands for the operation itself: its parts are not filled again.
+        filled = (*IN_FILLED[:2], _(IN_FILLED[2]))
         for part in sorted(operation - {"implants"}):
-            b.add(fid, part, math.nan, math.nan, Status.UNKNOWN, "no operation price", None, IN_FILLED)
+            b.add(fid, part, math.nan, math.nan, Status.UNKNOWN, _("no operation price"), None, filled)
         return math.nan, math.nan, operation - {"implants"}
     low, high = price_range(chosen, b.to_display, b.fx)
     covered = covered_by(chosen, operation)
     specific = [r["procedure"] == trip.procedure for r in chosen]
     what = (
-        "for this variant"
+        _("for this variant")
         if all(specific)
-        else "price for unspecified variant"
+        else _("price for unspecified variant")
         if not any(specific)
-        else "some figures for this variant, some for an unspecified one"
+        else _("some figures for this variant, some for an unspecified one")
     )
-    scope = "this facility's published price" if own else f"{len(chosen)} published figure(s) for {country_label}"
+    scope = (
+        _("this facility's published price")
+        if own
+        else ngettext(
+            "{n} published figure(s) for {country}", "{n} published figure(s) for {country}", len(chosen)
+        ).format(n=len(chosen), country=country_label)
+    )
     b.add(
         fid,
         PACKAGE,
         low,
         high,
         Status.QUOTED if own else Status.PUBLISHED,
-        f"range of {scope} ({what}); covers: {', '.join(sorted(covered)) or 'not itemised'}",
+        _("range of {scope} ({what}); covers: {covered}").format(
+            scope=scope, what=what, covered=", ".join(sorted(covered)) or _("not itemised")
+        ),
         provenance_of(chosen),
     )
     adjustment = variant_factor(ds, trip.procedure) if not all(specific) else None
@@ -70,7 +88,7 @@ def package(b: Builder, fid: str, country_label: str, chosen: list[dict], own: b
             new_low - low,
             new_high - high,
             Status.ESTIMATED,
-            f"figures that name no variant scaled {why}",
+            _("figures that name no variant scaled {how}").format(how=why),
             source_of(ds, source),
         )
         low, high = new_low, new_high
@@ -95,7 +113,7 @@ def variant_factor(ds: Dataset, procedure_id: str) -> tuple[float, float, str, s
             extra = (procedure.levels - 1) if key == "extra_level" else 1
             low *= entry.low**extra
             high *= entry.high**extra
-            why.append(f"× {entry.low:g}–{entry.high:g} {entry.note or key}")
+            why.append(f"× {i18n.number(entry.low, 'g')}–{i18n.number(entry.high, 'g')} {entry.note or key}")
             source = source or entry.source
     if not why:
         return None
@@ -106,15 +124,15 @@ def implants(b: Builder, fid: str, low: float, high: float, chosen: list[dict]) 
     """Implants from their share of the total cost, where the price does not include them."""
     share = getattr(b.ds.clinical, "implants", None) if b.ds.clinical else None
     if share is None or not math.isfinite(low):
-        b.add(fid, "implants", math.nan, math.nan, Status.UNKNOWN, "implants not itemised; no estimate possible")
+        b.add(fid, "implants", math.nan, math.nan, Status.UNKNOWN, _("implants not itemised; no estimate possible"))
         return
     ratio_low, ratio_high = share.low / (1 - share.low), share.high / (1 - share.high)
     excluded = all("implants" in r["excludes"] for r in chosen)
     lo = low * ratio_low if excluded else 0.0
     how = (
-        "the price excludes implants"
+        _("the price excludes implants")
         if excluded
-        else "the price does not say whether implants are included (0 if they are)"
+        else _("the price does not say whether implants are included (0 if they are)")
     )
     b.add(
         fid,
@@ -122,7 +140,11 @@ def implants(b: Builder, fid: str, low: float, high: float, chosen: list[dict]) 
         lo,
         high * ratio_high,
         Status.ESTIMATED,
-        f"{how}; implants taken as {share.low:.0%}–{share.high:.0%} of the total cost ({share.note}), "
-        f"i.e. {ratio_low:.2f}–{ratio_high:.2f} × the price",
+        _("{how}; implants taken as {shares} of the total cost ({note}), i.e. {ratios} × the price").format(
+            how=how,
+            shares=f"{i18n.percent(share.low)}–{i18n.percent(share.high)}",
+            note=share.note,
+            ratios=f"{i18n.number(ratio_low, 2)}–{i18n.number(ratio_high, 2)}",
+        ),
         source_of(b.ds, share.source),
     )

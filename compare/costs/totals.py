@@ -18,13 +18,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from compare import risk
+from compare import i18n, risk
 from compare.costs import travel
 from compare.costs.base import KNOWN, PACKAGE, SOURCED, Status
 from compare.costs.components import trip_components
 from compare.costs.money import fx_table, rate
 from compare.data import Dataset
 from compare.data.provenance import SOURCE_COLUMNS, provenance_of, source_record
+from compare.i18n import _
 from compare.scenario import MAX_FARE_USD, MAX_INSURANCE_USD, Trip
 
 
@@ -89,7 +90,7 @@ def fill_unknown(ds: Dataset, components: pd.DataFrame) -> pd.DataFrame:
     def fill_for(component: str, c: str) -> tuple[float, float, str]:
         figures = per_component.get(component)
         if not figures:
-            return math.nan, math.nan, "not reported anywhere in the data: left out of every total"
+            return math.nan, math.nan, _("not reported anywhere in the data: left out of every total")
         for level, group_of in levels:
             group = group_of(c)
             members = [x for x in figures if group is not None and group_of(x) == group]
@@ -98,10 +99,10 @@ def fill_unknown(ds: Dataset, components: pd.DataFrame) -> pd.DataFrame:
                 high = float(np.median([figures[x][1] for x in members]))
                 named = ", ".join(sorted(names.get(x, x) for x in members))
                 where = names.get(c, c) if level == "country" else f"{group} ({named})"
-                return low, high, f"filled: median of the same component in {where}"
+                return low, high, _("filled: median of the same component in {where}").format(where=where)
         low = float(np.median([v[0] for v in figures.values()]))
         high = float(np.median([v[1] for v in figures.values()]))
-        return low, high, f"filled: median of the same component over {len(figures)} countries"
+        return low, high, _("filled: median of the same component over {n} countries").format(n=len(figures))
 
     idx = out.index[need]
     keys = list(zip(out.loc[idx, "component"], country[idx], strict=True))
@@ -153,12 +154,18 @@ def trip_problems(ds: Dataset, trip: Trip) -> dict[str, str]:
     problems: dict[str, str] = {}
     if ds.origins.empty or trip.origin not in set(ds.origins["id"]):
         known = sorted(ds.origins["id"]) if not ds.origins.empty else []
-        problems["origin"] = f"unknown origin {trip.origin!r}; choose one of {known}"
+        problems["origin"] = _("unknown origin {origin}; choose one of {known}").format(
+            origin=repr(trip.origin), known=known
+        )
     rates = fx_table(ds)
     if trip.currency not in rates:
-        problems["currency"] = f"no exchange rate for {trip.currency!r}; choose one of {sorted(rates)}"
+        problems["currency"] = _("no exchange rate for {currency}; choose one of {known}").format(
+            currency=repr(trip.currency), known=sorted(rates)
+        )
     if trip.passport is not None and ds.passports and trip.passport not in ds.passports:
-        problems["passport"] = f"unknown passport {trip.passport!r}: not in the Passport Index data"
+        problems["passport"] = _("unknown passport {passport}: not in the Passport Index data").format(
+            passport=repr(trip.passport)
+        )
     if trip.currency in rates:
         fares = {"flight_fare": trip.flight_fare, **{f"fares.{k}": v for k, v in trip.fares.items()}}
         for name, amount in fares.items():
@@ -166,14 +173,15 @@ def trip_problems(ds: Dataset, trip: Trip) -> dict[str, str]:
                 field = "flight_fare" if name == "flight_fare" else "fares"
                 problems.setdefault(
                     field,
-                    f"a return fare of {amount:,.0f} {trip.currency} is above {MAX_FARE_USD:,} USD; check the amount",
+                    _("a return fare of {amount} {currency} is above {limit} USD; check the amount").format(
+                        amount=i18n.number(amount), currency=trip.currency, limit=i18n.number(MAX_FARE_USD)
+                    ),
                 )
         insurance = trip.complication_insurance
         if insurance is not None and insurance / rates[trip.currency] > MAX_INSURANCE_USD:
-            problems["complication_insurance"] = (
-                f"an insurance quote of {insurance:,.0f} {trip.currency} is above {MAX_INSURANCE_USD:,} USD; "
-                "check the amount"
-            )
+            problems["complication_insurance"] = _(
+                "an insurance quote of {amount} {currency} is above {limit} USD; check the amount"
+            ).format(amount=i18n.number(insurance), currency=trip.currency, limit=i18n.number(MAX_INSURANCE_USD))
     return problems
 
 
@@ -225,12 +233,14 @@ def itemised(components: pd.DataFrame, currency: str) -> pd.DataFrame:
 
     def amount(row) -> str:
         if row["status"] == Status.INCLUDED.value:
-            return "included"
+            return _("included")
         if row["status"] != Status.UNKNOWN.value:
             return format_range(row["low"], row["high"], currency)
         if pd.notna(row["fill_low"]):
-            return f"not reported (filled: {format_range(row['fill_low'], row['fill_high'], currency)})"
-        return "not reported"
+            return _("not reported (filled: {amount})").format(
+                amount=format_range(row["fill_low"], row["fill_high"], currency)
+            )
+        return _("not reported")
 
     out = components.assign(amount=components.apply(amount, axis=1) if len(components) else [])
     out["how"] = [

@@ -12,31 +12,34 @@ import math
 import numpy as np
 import pandas as pd
 
+from compare import i18n
 from compare.data import Dataset, opendata
+from compare.i18n import N_, _
 from compare.scenario import Seat, Trip
 
 # Flight time is not known from any source: it is estimated from distance with an
 # assumed average block speed plus a fixed allowance for taxi, climb and descent.
 BLOCK_SPEED_KMH = 800.0
 FLIGHT_OVERHEAD_H = 1.0
-FLIGHT_HOURS_METHOD = (
-    f"great-circle km ÷ {BLOCK_SPEED_KMH:.0f} km/h + {FLIGHT_OVERHEAD_H:.0f} h; an estimate, not a schedule"
-)
+# Written out (not formatted from the constants) so it can be marked for translation;
+# tests/test_i18n.py checks it still names them.
+FLIGHT_HOURS_METHOD = N_("great-circle km ÷ 800 km/h + 1 h; an estimate, not a schedule")
 EARTH_RADIUS_KM = 6371.0088
 SEAT_LABELS = {
-    Seat.ECONOMY: "economy",
-    Seat.EXTRA_LEGROOM: "extra legroom (premium economy)",
-    Seat.BUSINESS: "business",
+    Seat.ECONOMY: N_("economy"),
+    Seat.EXTRA_LEGROOM: N_("extra legroom (premium economy)"),
+    Seat.BUSINESS: N_("business"),
 }
 # What the Passport Index says, in plain words.
 VISA_WORDS = {
-    "own country": "no visa (your own country)",
-    "visa free": "visa free",
-    "visa on arrival": "visa on arrival",
-    "eta": "electronic travel authorisation (ETA) before departure",
-    "e-visa": "e-visa before departure",
-    "visa required": "visa required (apply at an embassy or consulate)",
-    "no admission": "not admitted with this passport",
+    "own country": N_("no visa (your own country)"),
+    "visa free": N_("visa free"),
+    "visa on arrival": N_("visa on arrival"),
+    "eta": N_("electronic travel authorisation (ETA) before departure"),
+    "e-visa": N_("e-visa before departure"),
+    "visa required": N_("visa required (apply at an embassy or consulate)"),
+    "no admission": N_("not admitted with this passport"),
+    "not reported": N_("not reported"),
 }
 
 
@@ -57,20 +60,20 @@ def distances(ds: Dataset, origin: pd.Series) -> pd.DataFrame:
     fac = ds.facilities
     routes = ds.routes
     km = pd.Series(np.nan, index=fac.index, dtype=float)
-    basis = pd.Series("not reported (facility location unknown)", index=fac.index, dtype=object)
+    basis = pd.Series(_("not reported (facility location unknown)"), index=fac.index, dtype=object)
     if not routes.empty:
         table = routes[routes["origin_airport"] == origin["airport"]].set_index("dest_airport")["great_circle_km"]
         # routes.csv is not checked for repeated airport pairs; a repeat made ``map`` raise.
         table = table[~table.index.duplicated(keep="first")]
         hit = fac["airport"].map(table)
         km = km.where(hit.isna(), hit)
-        basis = basis.where(hit.isna(), "great-circle km between airports (routes.csv)")
+        basis = basis.where(hit.isna(), _("great-circle km between airports (routes.csv)"))
     need = km.isna() & fac["lat"].notna()
     if need.any():
         km[need] = haversine_km(
             origin["lat"], origin["lon"], fac.loc[need, "lat"].astype(float), fac.loc[need, "lon"].astype(float)
         )
-        basis[need] = "great-circle km between city centres (haversine)"
+        basis[need] = _("great-circle km between city centres (haversine)")
     return pd.DataFrame({"distance_km": km, "flight_hours": flight_hours(km), "distance_basis": basis})
 
 
@@ -83,10 +86,14 @@ def hospital_nights(ds: Dataset, procedure_id: str) -> tuple[float, float, str]:
     approach = procedure.approach if procedure and procedure.approach else "open"
     nights = ds.clinical.hospital_nights.get(approach) if ds.clinical else None
     if nights is None:
-        return math.nan, math.nan, "hospital nights not reported"
-    what = "minimally invasive" if approach == "mis" else "open"
+        return math.nan, math.nan, _("hospital nights not reported")
+    words = (
+        _("{n} hospital nights after minimally invasive fusion")
+        if approach == "mis"
+        else _("{n} hospital nights after open fusion")
+    ).format(n=f"{i18n.number(nights.low, 'g')}–{i18n.number(nights.high, 'g')}")
     how = f"; {nights.method}" if nights.method else ""
-    return nights.low, nights.high, f"{nights.low:g}–{nights.high:g} hospital nights after {what} fusion{how}"
+    return nights.low, nights.high, words + how
 
 
 def _fly_rules(ds: Dataset) -> dict[str, tuple[float, float, str]]:
@@ -101,9 +108,11 @@ def _fly_rules(ds: Dataset) -> dict[str, tuple[float, float, str]]:
         src = ds.clinical.sources.get(rule.source)
         who = (src.title or src.url or rule.source) if src else rule.source
         weeks = (
-            f"{rule.weeks_low:g}" if rule.weeks_low == rule.weeks_high else f"{rule.weeks_low:g}–{rule.weeks_high:g}"
+            i18n.number(rule.weeks_low, "g")
+            if rule.weeks_low == rule.weeks_high
+            else f"{i18n.number(rule.weeks_low, 'g')}–{i18n.number(rule.weeks_high, 'g')}"
         )
-        text = f"{weeks} weeks ({who})"
+        text = _("{n} weeks ({source})").format(n=weeks, source=who)
         low, high = rule.weeks_low * 7, rule.weeks_high * 7
         if rule.haul in out:
             prev = out[rule.haul]
@@ -112,7 +121,13 @@ def _fly_rules(ds: Dataset) -> dict[str, tuple[float, float, str]]:
     return out
 
 
-HAUL_WORDS = {"short": "short flights", "long": "long-haul flights", "any": "any flight (minimum)"}
+HAUL_WORDS = {"short": N_("short flights"), "long": N_("long-haul flights"), "any": N_("any flight (minimum)")}
+# "<haul> home (about ...)": a whole sentence start per haul, so it can be translated as one.
+HAUL_HOME = {
+    "short": N_("Short flights home (about {hours} h; long haul from {limit} h): {rule}."),
+    "long": N_("Long-haul flights home (about {hours} h; long haul from {limit} h): {rule}."),
+    "any": N_("Any flight (minimum) home (about {hours} h; long haul from {limit} h): {rule}."),
+}
 
 
 def recovery(ds: Dataset, trip: Trip, hours: pd.Series) -> pd.DataFrame:
@@ -127,13 +142,15 @@ def recovery(ds: Dataset, trip: Trip, hours: pd.Series) -> pd.DataFrame:
     known = hours.notna() & np.isfinite(limit)
     haul[known & (hours >= limit)] = "long"
     haul[known & (hours < limit)] = "short"
-    all_rules = "; ".join(f"{HAUL_WORDS[h]}: {text}" for h, (_, _, text) in rules.items())
+    all_rules = "; ".join(f"{_(HAUL_WORDS[h])}: {rule[2]}" for h, rule in rules.items())
     low = pd.Series(math.nan, index=hours.index)
     high = pd.Series(math.nan, index=hours.index)
     basis = pd.Series("", index=hours.index, dtype=object)
     if trip.recovery_days is not None:
         low[:] = high[:] = float(trip.recovery_days)
-        basis[:] = f"{trip.recovery_days} days after discharge (your choice). Guidance: {all_rules}"
+        basis[:] = _("{n} days after discharge (your choice). Guidance: {rules}").format(
+            n=trip.recovery_days, rules=all_rules
+        )
         return pd.DataFrame({"haul": haul, "recovery_low": low, "recovery_high": high, "stay_basis": basis})
     for fid in hours.index:
         h = haul[fid]
@@ -142,14 +159,26 @@ def recovery(ds: Dataset, trip: Trip, hours: pd.Series) -> pd.DataFrame:
             lows = [r[0] for r in rules.values()] or [math.nan]
             highs = [r[1] for r in rules.values()] or [math.nan]
             low[fid], high[fid] = min(lows), max(highs)
-            why = "flight time unknown" if h == "unknown" else f"no guidance for {h} flights"
-            basis[fid] = f"{why}: the whole range of the guidance. {all_rules}"
+            why = (
+                _("flight time unknown")
+                if h == "unknown"
+                else _("no guidance for short flights")
+                if h == "short"
+                else _("no guidance for long flights")
+                if h == "long"
+                else f"no guidance for {h} flights"
+            )
+            basis[fid] = _("{why}: the whole range of the guidance. {rules}").format(why=why, rules=all_rules)
             continue
         low[fid], high[fid] = rule[0], rule[1]
-        others = "; ".join(f"{HAUL_WORDS[k]}: {t}" for k, (_, _, t) in rules.items() if k != h)
+        others = "; ".join(f"{_(HAUL_WORDS[k])}: {r[2]}" for k, r in rules.items() if k != h)
+        head = _(HAUL_HOME[h]).format(hours=i18n.number(hours[fid]), limit=i18n.number(limit, "g"), rule=rule[2])
         basis[fid] = (
-            f"{HAUL_WORDS[h].capitalize()} home (about {hours[fid]:.0f} h; long haul from {limit:g} h): "
-            f"{rule[2]}. Other guidance: {others or 'none'}. The sources disagree: confirm with your surgeon."
+            head
+            + " "
+            + _("Other guidance: {others}. The sources disagree: confirm with your surgeon.").format(
+                others=others or _("none")
+            )
         )
     return pd.DataFrame({"haul": haul, "recovery_low": low, "recovery_high": high, "stay_basis": basis})
 
@@ -173,14 +202,20 @@ def visas(ds: Dataset, passport: str, stay_high: pd.Series) -> pd.DataFrame:
         need[fid] = rule["requirement"]
         days[fid] = rule["days"] if rule["days"] is not None else math.nan
         if need[fid] == "visa free" and np.isfinite(days[fid]) and stay_high[fid] > days[fid]:
-            warning[fid] = (
-                f"your stay of up to {stay_high[fid]:.0f} days is longer than the {days[fid]:.0f} visa-free days: "
+            warning[fid] = _(
+                "your stay of up to {stay} days is longer than the {free} visa-free days: "
                 "a longer-stay (often medical) visa is needed"
-            )
+            ).format(stay=i18n.number(stay_high[fid]), free=i18n.number(days[fid]))
         elif need[fid] == "no admission":
-            warning[fid] = f"the Passport Index says holders of a {passport} passport are not admitted"
+            warning[fid] = _("the Passport Index says holders of a {passport} passport are not admitted").format(
+                passport=passport
+            )
     label = [
-        VISA_WORDS.get(n, n) + (f" {d:.0f} days" if n == "visa free" and np.isfinite(d) else "")
+        _("visa free {n} days").format(n=i18n.number(d))
+        if n == "visa free" and np.isfinite(d)
+        else _(VISA_WORDS[n])
+        if n in VISA_WORDS
+        else n
         for n, d in zip(need, days, strict=True)
     ]
     return pd.DataFrame({"visa": need, "visa_days": days, "visa_label": label, "visa_warning": warning})
@@ -215,7 +250,11 @@ def per_diem(ds: Dataset) -> pd.DataFrame:
         place = city
         if hit is None and (country, other) in places:
             hit = places[(country, other)]
-            place = f"the rest of the country ('[Other]' row; {city or 'the city'} is not listed)"
+            place = (
+                _("the rest of the country ('[Other]' row; {city} is not listed)").format(city=city)
+                if city
+                else _("the rest of the country ('[Other]' row; the city is not listed)")
+            )
         elif hit is None and country in only.index:  # a city state such as Singapore
             hit = places[(country, only[country])]
             place = hit["location"]
@@ -238,7 +277,9 @@ def fare_usd(ds: Dataset, km: float, seat: Seat) -> tuple[float, float, str] | N
     one_way = (fares.low.fixed + fares.low.per_km * km, fares.high.fixed + fares.high.per_km * km)
     low = 2 * (one_way[0] * cost.factor_low + cost.add_per_leg_low)
     high = 2 * (one_way[1] * cost.factor_high + cost.add_per_leg_high)
-    words = f"economy {2 * one_way[0]:,.0f}–{2 * one_way[1]:,.0f} USD return"
+    words = _("economy {amount} USD return").format(
+        amount=f"{i18n.number(2 * one_way[0])}–{i18n.number(2 * one_way[1])}"
+    )
     if seat is not Seat.ECONOMY:
-        words += f"; {SEAT_LABELS[seat]}: {cost.note}"
+        words += f"; {_(SEAT_LABELS[seat])}: {cost.note}"
     return low, high, words

@@ -6,11 +6,36 @@ import math
 
 import pandas as pd
 
+from compare import i18n
 from compare.costs import travel
 from compare.costs.base import Builder, Status, Stay, high_of, source_of
 from compare.costs.money import span
 from compare.data.provenance import provenance_of
+from compare.i18n import _, ngettext
 from compare.scenario import LodgingTier, Seat
+
+# Whole clauses per lodging tier, so a translation need not glue the tier's name into a sentence.
+LOCAL_FIGURE = {
+    LodgingTier.BUDGET: lambda: _("local budget figure {amount} a night"),
+    LodgingTier.MID: lambda: _("local mid figure {amount} a night"),
+    LodgingTier.PREMIUM: lambda: _("local premium figure {amount} a night"),
+}
+NO_TIER = {
+    LodgingTier.BUDGET: lambda: _("no budget lodging figure for this destination"),
+    LodgingTier.MID: lambda: _("no mid lodging figure for this destination"),
+    LodgingTier.PREMIUM: lambda: _("no premium lodging figure for this destination"),
+}
+NO_TIER_FILLED = {
+    LodgingTier.BUDGET: lambda: _(
+        "no budget figure here: filled with the {ceiling}, an upper bound for budget lodging, × {nights}"
+    ),
+    LodgingTier.MID: lambda: _(
+        "no mid figure here: filled with the {ceiling}, a lower bound for mid lodging, × {nights}"
+    ),
+    LodgingTier.PREMIUM: lambda: _(
+        "no premium figure here: filled with the {ceiling}, a lower bound for premium lodging, × {nights}"
+    ),
+}
 
 
 def flights(b: Builder, fid: str, country: str, km: float) -> None:
@@ -19,20 +44,28 @@ def flights(b: Builder, fid: str, country: str, km: float) -> None:
     entered = trip.fare_for(country)
     if entered is not None:  # checked against MAX_FARE_USD by ``totals.trip_problems``
         total = entered * travellers
-        b.add(fid, "flights", total, total, Status.ENTERED, f"your fare {entered:,.0f} × {travellers} traveller(s)")
+        basis = ngettext(
+            "your fare {fare} × {n} traveller(s)", "your fare {fare} × {n} traveller(s)", travellers
+        ).format(fare=i18n.number(entered), n=travellers)
+        b.add(fid, "flights", total, total, Status.ENTERED, basis)
         return
     patient = travel.fare_usd(b.ds, km, trip.seat)
     companion = travel.fare_usd(b.ds, km, Seat.ECONOMY) if trip.companion else (0.0, 0.0, "")
     if patient is None or companion is None:
         b.add(
-            fid, "flights", math.nan, math.nan, Status.UNKNOWN, "no distance to estimate a fare from; enter your fare"
+            fid,
+            "flights",
+            math.nan,
+            math.nan,
+            Status.UNKNOWN,
+            _("no distance to estimate a fare from; enter your fare"),
         )
         return
     fares = b.ds.travel.fares
     low, high = b.money(patient[0] + companion[0]), b.money(patient[1] + companion[1])
-    who = f"patient ({travel.SEAT_LABELS[trip.seat]}): {patient[2]}"
+    who = _("patient ({seat}): {fare}").format(seat=_(travel.SEAT_LABELS[trip.seat]), fare=patient[2])
     if trip.companion:
-        who += f"; companion (economy): {companion[2]}"
+        who += "; " + _("companion (economy): {fare}").format(fare=companion[2])
     keys = [fares.low.source, fares.high.source]
     if trip.seat is not Seat.ECONOMY and fares.seat[trip.seat.value].source:
         keys.append(fares.seat[trip.seat.value].source)
@@ -43,7 +76,9 @@ def flights(b: Builder, fid: str, country: str, km: float) -> None:
         low,
         high,
         Status.ESTIMATED,
-        f"estimated for {km:,.0f} km one way: {fares.method}. {who}. Enter your fare to replace this estimate.",
+        _("estimated for {km} km one way: {method}. {who}. Enter your fare to replace this estimate.").format(
+            km=i18n.number(km), method=fares.method, who=who
+        ),
         provenance_of(sources),
     )
 
@@ -52,9 +87,11 @@ def lodging_and_meals(b: Builder, fid: str, st: Stay, local: list[dict], pdm: pd
     trip, ds = b.trip, b.ds
     nights_low = st.recovery_low + (st.hospital_low if trip.companion else 0)
     nights_high = st.recovery_high + (st.hospital_high if trip.companion else 0)
-    nights = f"{span(nights_low, nights_high, 'g')} nights" + (
-        " (after discharge, plus the companion's nights while you are in hospital)" if trip.companion else ""
-    )
+    nights = (
+        _("{n} nights (after discharge, plus the companion's nights while you are in hospital)")
+        if trip.companion
+        else _("{n} nights")
+    ).format(n=span(nights_low, nights_high, "g"))
     place = pdm["per_diem_place"]
     prov = source_of(ds, ds.travel.per_diem.source) if ds.travel else {}
     has_ceiling = isinstance(place, str) and math.isfinite(pdm["lodging_usd_low"])
@@ -62,7 +99,9 @@ def lodging_and_meals(b: Builder, fid: str, st: Stay, local: list[dict], pdm: pd
         (b.money(pdm["lodging_usd_low"]), b.money(pdm["lodging_usd_high"])) if has_ceiling else (math.nan, math.nan)
     )
     ceiling_words = (
-        f"U.S. State Department lodging ceiling for {place}, {span(*ceiling)} a night (a mid-to-upper hotel)"
+        _("U.S. State Department lodging ceiling for {place}, {amount} a night (a mid-to-upper hotel)").format(
+            place=place, amount=span(*ceiling)
+        )
         if has_ceiling
         else ""
     )
@@ -71,11 +110,11 @@ def lodging_and_meals(b: Builder, fid: str, st: Stay, local: list[dict], pdm: pd
         f = [b.to_display / b.fx[r["currency"]] for r in tier_rows]
         lo = min(r["low"] * k for r, k in zip(tier_rows, f, strict=True))
         hi = max(high_of(r, "low", "high") * k for r, k in zip(tier_rows, f, strict=True))
-        words = f"local {trip.lodging_tier.value} figure {span(lo, hi)} a night"
+        words = LOCAL_FIGURE[trip.lodging_tier]().format(amount=span(lo, hi))
         if trip.lodging_tier is LodgingTier.MID and has_ceiling:
             # Both sourced figures are shown: the local one and the government ceiling.
             hi = max(hi, ceiling[1])
-            words += f"; up to the {ceiling_words}"
+            words = _("{local}; up to the {ceiling}").format(local=words, ceiling=ceiling_words)
         b.add(
             fid,
             "lodging",
@@ -92,18 +131,16 @@ def lodging_and_meals(b: Builder, fid: str, st: Stay, local: list[dict], pdm: pd
             ceiling[0] * nights_low,
             ceiling[1] * nights_high,
             Status.ESTIMATED,
-            f"{ceiling_words} × {nights}; one room, shared with a companion",
+            _("{ceiling} × {nights}; one room, shared with a companion").format(ceiling=ceiling_words, nights=nights),
             prov,
         )
     else:
         fill = None
         if has_ceiling:
-            bound = "an upper bound" if trip.lodging_tier is LodgingTier.BUDGET else "a lower bound"
             fill = (
                 ceiling[0] * nights_low,
                 ceiling[1] * nights_high,
-                f"no {trip.lodging_tier.value} figure here: filled with the {ceiling_words}, {bound} "
-                f"for {trip.lodging_tier.value} lodging, × {nights}",
+                NO_TIER_FILLED[trip.lodging_tier]().format(ceiling=ceiling_words, nights=nights),
             )
         b.add(
             fid,
@@ -111,12 +148,12 @@ def lodging_and_meals(b: Builder, fid: str, st: Stay, local: list[dict], pdm: pd
             math.nan,
             math.nan,
             Status.UNKNOWN,
-            f"no {trip.lodging_tier.value} lodging figure for this destination",
+            NO_TIER[trip.lodging_tier](),
             prov if fill else None,
             fill,
         )
     if not (isinstance(place, str) and math.isfinite(pdm["meals_usd_low"])):
-        b.add(fid, "meals", math.nan, math.nan, Status.UNKNOWN, "no meals allowance for this destination")
+        b.add(fid, "meals", math.nan, math.nan, Status.UNKNOWN, _("no meals allowance for this destination"))
         return
     days_low = st.recovery_low + (st.recovery_low + st.hospital_low if trip.companion else 0)
     days_high = st.recovery_high + (st.recovery_high + st.hospital_high if trip.companion else 0)
@@ -127,8 +164,10 @@ def lodging_and_meals(b: Builder, fid: str, st: Stay, local: list[dict], pdm: pd
         m_lo * days_low,
         m_hi * days_high,
         Status.ESTIMATED,
-        f"U.S. State Department meals & incidentals allowance for {place}, {span(m_lo, m_hi)} a day "
-        f"(includes incidentals such as tips) × {span(days_low, days_high, 'g')} traveller-days outside hospital",
+        _(
+            "U.S. State Department meals & incidentals allowance for {place}, {amount} a day "
+            "(includes incidentals such as tips) × {n} traveller-days outside hospital"
+        ).format(place=place, amount=span(m_lo, m_hi), n=span(days_low, days_high, "g")),
         prov,
     )
 
@@ -139,12 +178,17 @@ def visa(b: Builder, fid: str, j: pd.Series, fee_rows: list[dict]) -> None:
     need, label, warning = j["visa"], j["visa_label"], j["visa_warning"]
     prov = source_of(ds, ds.travel.visas.source) if ds.travel else {}
     if need in ("own country", "visa free") and not isinstance(warning, str):
-        b.add(fid, "visa", 0.0, 0.0, Status.PUBLISHED, f"{label} for a {j['passport']} passport: no fee", prov)
+        basis = _("{visa} for a {passport} passport: no fee").format(visa=label, passport=j["passport"])
+        b.add(fid, "visa", 0.0, 0.0, Status.PUBLISHED, basis, prov)
         return
-    why = warning if isinstance(warning, str) else f"{label} for a {j['passport']} passport"
+    why = (
+        warning
+        if isinstance(warning, str)
+        else _("{visa} for a {passport} passport").format(visa=label, passport=j["passport"])
+    )
     patient = [r for r in fee_rows if r["tier"] in (None, "patient")]
     if need in ("not reported", "no admission") or not patient:
-        b.add(fid, "visa", math.nan, math.nan, Status.UNKNOWN, f"{why}; fee not reported", prov)
+        b.add(fid, "visa", math.nan, math.nan, Status.UNKNOWN, _("{why}; fee not reported").format(why=why), prov)
         return
 
     def fee_range(rows: list[dict]) -> tuple[float, float]:
@@ -155,14 +199,14 @@ def visa(b: Builder, fid: str, j: pd.Series, fee_rows: list[dict]) -> None:
         )
 
     lo, hi = fee_range(patient)
-    words = f"{why}; fees the data lists for this country's permits: {span(lo, hi)}"
+    words = _("{why}; fees the data lists for this country's permits: {amount}").format(why=why, amount=span(lo, hi))
     companion = [r for r in fee_rows if r["tier"] == "companion"]
     if trip.companion:
         c_lo, c_hi = fee_range(companion) if companion else (lo, hi)
         words += (
-            f"; companion's permit {span(c_lo, c_hi)}"
+            "; " + _("companion's permit {amount}").format(amount=span(c_lo, c_hi))
             if companion
-            else " × 2 travellers (the companion taken to hold the same passport)"
+            else " " + _("× 2 travellers (the companion taken to hold the same passport)")
         )
         lo, hi = lo + c_lo, hi + c_hi
     b.add(fid, "visa", lo, hi, Status.PUBLISHED, words, provenance_of(patient + companion))

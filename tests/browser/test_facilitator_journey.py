@@ -79,7 +79,7 @@ def test_facilitator_journey(ui, tmp_path):
     expect(ui.page.get_by_text(f"Client: {CLIENT} · 3 options")).to_be_visible()
     assert _editor_column(ui, "Facility") == picked
     trips = _editor_column(ui, "Whole trip (now)")
-    assert all(re.fullmatch(r"[\d,]+(–[\d,]+)? GBP", t) for t in trips), trips
+    assert all(re.fullmatch(r"GBP\s[\d,]+(–[\d,]+)?", t) for t in trips), trips
 
     _edit_note(ui, 1, NOTE)
     ui.page.get_by_role("button", name="Save changes").click()
@@ -115,7 +115,7 @@ def test_facilitator_journey(ui, tmp_path):
     assert [r["note"] for r in rows] == ["", NOTE, ""]
     for r, trip in zip(rows, trips, strict=True):
         low, high = float(r["total_low"]), float(r["total_high"])
-        shown = f"{low:,.0f} GBP" if abs(high - low) < 0.5 else f"{low:,.0f}–{high:,.0f} GBP"
+        shown = f"GBP\u00a0{low:,.0f}" if round(low) == round(high) else f"GBP\u00a0{low:,.0f}–{high:,.0f}"
         assert shown == trip and r["currency"] == "GBP"
         assert re.match(r"https?://", r["price_source"]), r["price_source"]
     ui.screenshot("facilitator-2-after-reload")

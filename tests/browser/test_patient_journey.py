@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _money(text: str) -> float:
-    """'10,208 GBP' -> 10208.0 (the first figure of a metric)."""
+    """'GBP 10,208' -> 10208.0 (the first figure of a metric)."""
     match = re.search(r"[\d,]+", text)
     assert match, f"no figure in {text!r}"
     return float(match.group().replace(",", ""))
@@ -41,8 +41,8 @@ def test_patient_journey(ui, shipped_count):
     expect(ui.page.get_by_test_id("stMetric").filter(has_text="Versus at home (GB)")).to_be_visible()
     ui.choose("Show costs in", "GBP", typed="GBP")
     cheapest = ui.metric("Cheapest whole trip")
-    expect(cheapest).to_have_text(re.compile(r"^[\d,]+ GBP$"))
-    expect(ui.metric("Median whole trip (midpoint)")).to_have_text(re.compile(r"^[\d,]+ GBP$"))
+    expect(cheapest).to_have_text(re.compile(r"^GBP\s[\d,]+$"))
+    expect(ui.metric("Median whole trip (midpoint)")).to_have_text(re.compile(r"^GBP\s[\d,]+$"))
 
     # Flights are estimated from distance; a business seat for the patient costs more, and the
     # fare a patient types replaces the estimate everywhere.

@@ -44,7 +44,7 @@ def test_quote_request_fill_import_and_the_new_total(ui, app_server, tmp_path):
     expect(ui.page.get_by_text("with the quote").first).to_be_visible()
     ui.idle()
     quoted = ui.grid_column("Quoted", "What changed")
-    assert "12,000 GBP (quoted)" in quoted, quoted
+    assert "GBP\u00a012,000 (quoted)" in quoted, quoted
     ui.page.get_by_role("button", name="Save this quote with the shortlist").click()
     expect(ui.page.get_by_text("Quote saved").first).to_be_visible()
     ui.idle()
