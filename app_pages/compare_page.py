@@ -86,7 +86,7 @@ def render() -> None:
     ds = page_dataset()
     scenario = st.session_state["_scenario"]
     st.title(_("Spinal fusion abroad"))
-    st.caption(ds.disclaimer)
+    st.caption(_(ds.disclaimer))
 
     samples = i18n.number(SAMPLES)
     robust = st.toggle(

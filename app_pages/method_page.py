@@ -283,7 +283,7 @@ def _sources(ds) -> str:
 def render() -> None:
     ds = page_dataset()
     st.markdown(_("## How this tool works"))
-    st.markdown(f"**{ds.disclaimer}**")
+    st.markdown(f"**{_(ds.disclaimer)}**")
     st.markdown(_method())
     st.markdown(_sources(ds))
 

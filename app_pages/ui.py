@@ -63,9 +63,9 @@ def footer(ds: Dataset) -> None:
             n=i18n.number(n),
             version=ds.content_hash[:12],
         )
-        st.caption(f"{ds.disclaimer}  \n{about}")
+        st.caption(f"{_(ds.disclaimer)}  \n{about}")
     else:
-        st.caption(ds.disclaimer)
+        st.caption(_(ds.disclaimer))
 
 
 def who_stands_behind(ds: Dataset, sources) -> str:

@@ -209,7 +209,7 @@ VOCAB_KEYS = ("label", "description")
 def extract_vocabulary(fileobj, keywords, comment_tags, options):
     """Babel extraction method for ``data/vocab/*.yaml``: every display label, with its line.
 
-    Registered in ``babel.cfg`` as ``[compare.i18n:extract_vocabulary: data/vocab/**.yaml]``.
+    Registered in ``babel.cfg`` under ``[extractors]`` as ``vocabulary``.
     Yields ``(lineno, None, message, [])`` for each scalar under a key in ``options["keys"]``
     (comma-separated; default ``label`` and ``description``) of any mapping in the file, so
     ``_(label)`` where the app shows a vocabulary entry finds its translation. Proper names

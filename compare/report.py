@@ -269,7 +269,7 @@ def build_report(
         f"<title>{_e(title)}</title><style>{css}</style></head><body>",
         f"<h1>{_e(title)}</h1>",
         f"<p class='muted'>{prepared}</p>",
-        "<p class='disclaimer'><strong>" + _("Not medical advice.") + f"</strong> {_e(ds.disclaimer)}</p>",
+        "<p class='disclaimer'><strong>" + _("Not medical advice.") + f"</strong> {_e(_(ds.disclaimer))}</p>",
         *(
             [
                 "<p class='disclaimer'><strong>"
@@ -441,7 +441,7 @@ def build_report(
     for url, (evidence, date) in sorted(used_sources.items()):
         parts.append(f"<tr><td>{_link(url)}</td><td>{_e(evidence)}</td><td>{_e(date)}</td></tr>")
     parts.append("</tbody></table>")
-    parts.append(f"<p class='small muted'>{_e(ds.disclaimer)}</p></body></html>")
+    parts.append(f"<p class='small muted'>{_e(_(ds.disclaimer))}</p></body></html>")
     return "\n".join(parts)
 
 

@@ -11,6 +11,7 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po
 
+import compare
 from compare import i18n
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,6 +46,8 @@ def test_the_extraction_finds_the_app_the_engine_and_the_vocabulary(extracted):
     # A label from each place: a page, the sidebar's field table, the engine, the report, a vocabulary file.
     for message in ("Options shown", "Travelling from", "Whole trip", "Spinal fusion abroad"):
         assert message in extracted, message
+    # The shipped disclaimer (data/metadata.yaml) is read in the reader's language too.
+    assert compare.load_dataset().disclaimer in extracted
 
 
 @pytest.mark.parametrize("lang", TRANSLATED)

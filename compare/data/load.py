@@ -25,6 +25,7 @@ from compare.data.check import check_money, check_prices, stale_warnings, unique
 from compare.data.derive import facility_frame, facts_frame, frame
 from compare.data.read import pydantic_problems, read_facilities, read_model, read_table, read_vocab, read_yaml, rel
 from compare.data.types import country_code
+from compare.i18n import N_
 from compare.problems import DataError, Problem, Severity
 
 
@@ -41,7 +42,7 @@ def _shipped_data() -> Path:
 
 DEFAULT_DATA_DIR = _shipped_data()
 # Shown only when metadata.yaml itself cannot be read: the disclaimer must never disappear.
-FALLBACK_DISCLAIMER = "This tool supports decisions and is not medical advice."
+FALLBACK_DISCLAIMER = N_("This tool supports decisions and is not medical advice.")
 
 
 @dataclass

@@ -6,6 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
+import compare
 from compare import i18n
 
 ARABIC = re.compile(r"[\u0600-\u06FF]")
@@ -24,8 +25,7 @@ def test_arabic_journey(ui):
     ui.goto("/?lang=ar", expect_text=ar("Options shown"))
 
     # The document says what it is, so screen readers and text selection follow.
-    assert ui.page.evaluate("document.documentElement.lang") == "ar"
-    assert ui.page.evaluate("document.documentElement.dir") == "rtl"
+    ui.page.wait_for_function("document.documentElement.lang === 'ar' && document.documentElement.dir === 'rtl'")
     assert _direction(ui, "stAppViewContainer") == "rtl"
     assert _direction(ui, "stSidebar") == "rtl"
 
@@ -47,6 +47,8 @@ def test_arabic_journey(ui):
     # The ranking is there, and the sidebar's own labels are Arabic.
     assert len(ui.grid_column(ar("Facility"))) > 10
     expect(ui.sidebar.get_by_text(ar("Travelling from")).first).to_be_visible()
+    # So is the disclaimer, the one piece of curated text every reader must understand.
+    expect(ui.page.get_by_text(ar(compare.load_dataset().disclaimer)).first).to_be_visible()
     ui.screenshot("arabic-compare", full_page=False)
 
     # Back to English from the selector: left to right again, and the URL says so.
@@ -56,6 +58,26 @@ def test_arabic_journey(ui):
     ui.page.get_by_role("option", name="English", exact=True).click()
     expect(ui.page.get_by_role("heading", level=1).first).to_have_text("Spinal fusion abroad")
     ui.idle()
-    assert ui.page.evaluate("document.documentElement.dir") == "ltr"
+    ui.page.wait_for_function("document.documentElement.dir === 'ltr'")
     assert _direction(ui, "stAppViewContainer") == "ltr"
     assert "lang=en" in ui.page.url
+
+
+def test_a_spanish_browser_opens_in_spanish_and_a_link_overrides_it(browser, app_url):
+    """The first visit follows the browser's language; ?lang= in a shared link wins over it."""
+    context = browser.new_context(locale="es-ES", viewport={"width": 1400, "height": 1000})
+    try:
+        page = context.new_page()
+        page.goto(app_url + "/", wait_until="domcontentloaded")
+        with i18n.language("es"):
+            title = i18n._("Spinal fusion abroad")
+        expect(page.get_by_role("heading", level=1).first).to_have_text(title, timeout=60_000)
+        page.wait_for_url(re.compile(r"lang=es"))
+        page.wait_for_function("document.documentElement.lang === 'es'")  # set by a script the page runs
+
+        page.goto(app_url + "/?lang=ru", wait_until="domcontentloaded")
+        with i18n.language("ru"):
+            title = i18n._("Spinal fusion abroad")
+        expect(page.get_by_role("heading", level=1).first).to_have_text(title, timeout=60_000)
+    finally:
+        context.close()
