@@ -10,7 +10,26 @@ from app_pages.ui import not_reported, plain, split_sources
 from compare import continuity, costs, i18n
 from compare.costs import format_range
 from compare.costs.money import span
-from compare.i18n import _
+from compare.data.check import ACCREDITATION_CURRENT_MONTHS
+from compare.i18n import N_, _
+
+# What each row of the facts table is about (``derive.facts`` fields), as the table shows it.
+FIELD_LABELS = {
+    "accreditation": N_("Accreditation"),
+    "recognition": N_("Recognition"),
+    "dedicated_spine_hospital": N_("Dedicated spine hospital"),
+    "annual_spine_surgeries": N_("Spine operations a year"),
+    "cumulative_surgeries": N_("Spine operations to date"),
+    "spine_surgeons": N_("Spine surgeons"),
+    "beds": N_("Beds"),
+    "international_patients_per_year": N_("International patients a year"),
+    "technique": N_("Technique"),
+    "technology": N_("Technology"),
+    "languages": N_("Languages"),
+    "international_office": N_("International patient office"),
+    "location": N_("Location"),
+    "background": N_("Background"),
+}
 
 
 def _sources_expander(ds, frame: pd.DataFrame, title: str, key: str, kind_labels: dict) -> None:
@@ -93,8 +112,18 @@ def render() -> None:
             border=True,
         )
 
-    if isinstance(fac["accreditation_note"], str):
-        st.caption(_("Accreditation: {note}.").format(note=plain(fac["accreditation_note"])))
+    stale = fac.get("accreditation_stale") or ()
+    if stale:
+        months = i18n.number(ACCREDITATION_CURRENT_MONTHS)
+        notes = [
+            (
+                _("{body}: last evidence {date}, none in the last {months} months (counts half)")
+                if newest
+                else _("{body}: no dated evidence, none in the last {months} months (counts half)")
+            ).format(body=body, date=newest, months=months)
+            for body, newest in stale
+        ]
+        st.caption(_("Accreditation: {note}.").format(note=plain("; ".join(notes))))
 
     st.subheader(_("Every figure and its source"))
     facts = ds.facts[ds.facts["facility_id"] == fid].copy()
@@ -114,6 +143,9 @@ def render() -> None:
         else kind_labels.get(kind, kind)
         for kind, publisher in zip(facts["source_kind"], facts["publisher"], strict=True)
     ]
+    levels = ds.vocab["evidence_levels"]
+    facts["field"] = facts["field"].map(lambda f: _(FIELD_LABELS[f]) if f in FIELD_LABELS else f)
+    facts["evidence"] = facts["evidence"].map(lambda e: _(levels[e].label) if e in levels else e)
     st.dataframe(
         split_sources(facts)[["field", "value", "who", "evidence", "as_of", "source_url", "citation"]].astype(
             {"value": str}

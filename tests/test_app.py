@@ -317,7 +317,7 @@ def test_facility_page_lists_sources_and_not_reported_fields():
     assert not at.exception
     facts = frame_with(at, "field", "value", "source_url")
     assert facts["source_url"].str.startswith("http").all()
-    assert {"accreditation", "international_office"} <= set(facts["field"])
+    assert {"Accreditation", "International patient office"} <= set(facts["field"])
     # Who stands behind each figure is shown next to it, in words from the vocabulary.
     assert facts["who"].str.startswith("The hospital: Bumrungrad").any()
     assert facts["who"].str.startswith("Registry or accreditor").any()

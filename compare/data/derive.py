@@ -126,9 +126,11 @@ def _accreditation(record: schema.Facility, bodies, today: dt.date) -> dict[str,
             national[a.body] = national.get(a.body, False) or current
         else:
             continue
+    stale = []
     for code, current in {**intl, **national}.items():
         if not current:
             newest = max((a.verified_as_of or "" for a in record.accreditations if a.body == code), default="")
+            stale.append((bodies[code].name, newest or None))
             seen = f"last evidence {newest}" if newest else "no dated evidence"
             notes.append(
                 f"{bodies[code].name}: {seen}, none in the last {ACCREDITATION_CURRENT_MONTHS} months (counts half)"
@@ -139,7 +141,8 @@ def _accreditation(record: schema.Facility, bodies, today: dt.date) -> dict[str,
         "international_accreditation_current": any(intl.values()),
         "has_national_accreditation": bool(national),
         "national_accreditation_current": any(national.values()),
-        "accreditation_note": "; ".join(notes) or None,
+        "accreditation_note": "; ".join(notes) or None,  # English, for the exports
+        "accreditation_stale": tuple(stale),  # (body, newest evidence or None): the app words it
     }
 
 
