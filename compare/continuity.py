@@ -63,11 +63,11 @@ def sections(ds: Dataset, result: Ranking, facility_id: str) -> list[str]:
     leg = result.costs.journeys.loc[facility_id]
     trip = result.scenario.trip
     procedure = ds.vocab["procedures"].get(trip.procedure)
-    parts = [f"<h2>{_e(_('What to do, and what to take home'))}</h2>"]
+    parts = ["<h2>" + _e(_("What to do, and what to take home")) + "</h2>"]
     steps = ds.risk.continuity if ds.risk else []
     if not steps:
         parts.append(
-            f"<p>{_e(_('No sourced checklist is in the data; ask your doctor at home what to bring back.'))}</p>"
+            "<p>" + _e(_("No sourced checklist is in the data; ask your doctor at home what to bring back.")) + "</p>"
         )
     for when, title in WHEN.items():
         chosen = [s for s in steps if s.when == when]
@@ -78,7 +78,7 @@ def sections(ds: Dataset, result: Ranking, facility_id: str) -> list[str]:
                 f"<li>{_e(s.text)} <span class='small muted'>{source} {_cite(ds, s.source)}</span></li>" for s in chosen
             ]
             parts.append("</ul>")
-    parts.append(f"<h2>{_e(_('When it is safe to fly home'))}</h2>")
+    parts.append("<h2>" + _e(_("When it is safe to fly home")) + "</h2>")
     parts.append(
         "<p>"
         + _e(HAUL_FLIGHT.get(leg["haul"], HAUL_FLIGHT["unknown"])().format(hours=i18n.number(leg["flight_hours"])))
@@ -97,61 +97,43 @@ def sections(ds: Dataset, result: Ranking, facility_id: str) -> list[str]:
         parts.append(f"<p class='small'>{_e(note)}</p>")
     gap = ds.risk.advice.get("insurance_gap") if ds.risk else None
     if gap is not None:
+        insurance, source = _e(_("Insurance.")), _e(_("Source:"))
         parts.append(
-            f"<p class='small'><strong>{_e(_('Insurance.'))}</strong> {_e(gap.text)} "
-            f"{_e(_('Source:'))} {_cite(ds, gap.source)}</p>"
+            f"<p class='small'><strong>{insurance}</strong> {_e(gap.text)} {source} {_cite(ds, gap.source)}</p>"
         )
     fill = "<span class='fill'></span>"
     place = f"{_e(fac['name'])}, {_e(fac['city'] or '')} {_e(fac['country_name'])}"
-    parts.append(f"<h2>{_e(_('Who to contact'))}</h2><ul>")
-    parts.append(
-        "<li>"
-        + _e(_("Abroad: {place}.")).format(place=place)
+    contacts = [
+        _e(_("Abroad: {place}.")).format(place=place)
         + " "
-        + _e(_("Surgeon: {blank} Phone or e-mail: {blank}")).format(blank=fill)
-        + "</li>"
-    )
-    parts.append("<li>" + _e(_("At home: your doctor (GP) {blank} Phone: {blank}")).format(blank=fill) + "</li>")
-    parts.append("<li>" + _e(_("The person travelling with you: {blank}")).format(blank=fill) + "</li></ul>")
-    parts.append(f"<section class='page'><h2>{_e(_('For my doctor at home'))}</h2>")
+        + _e(_("Surgeon: {blank} Phone or e-mail: {blank}")).format(blank=fill),
+        _e(_("At home: your doctor (GP) {blank} Phone: {blank}")).format(blank=fill),
+        _e(_("The person travelling with you: {blank}")).format(blank=fill),
+    ]
+    parts.append("<h2>" + _e(_("Who to contact")) + "</h2>" + _items(contacts))
+    parts.append("<section class='page'><h2>" + _e(_("For my doctor at home")) + "</h2>")
     operation = _(procedure.label) if procedure else trip.procedure
-    parts.append(
-        "<p>"
-        + _e(
-            _(
-                "I am planning spinal surgery abroad and would like you to know the plan, and to look after me "
-                "when I am back."
-            )
-        )
-        + "</p><ul>"
-        + "<li>"
-        + _e(_("Operation planned: {operation}")).format(operation=_e(operation))
-        + "</li>"
-        + "<li>"
-        + _e(_("Where: {place}")).format(place=place)
-        + "</li>"
-        + "<li>"
-        + _e(_("When: {blank}")).format(blank=fill)
-        + "</li>"
-        + "<li>"
-        + _e(_("Surgeon: {blank}")).format(blank=fill)
-        + "</li>"
-        + "<li>"
-        + _e(_("Follow-up agreed with the hospital abroad: {blank}")).format(blank=fill)
-        + "</li>"
-        + "<li>"
-        + _e(_("Follow-up I would like at home: {blank}")).format(blank=fill)
-        + "</li></ul>"
-        + "<p>"
-        + _e(
-            _(
-                "I will bring back the operation note, the implant record, my scans, the discharge summary and "
-                "my list of medicines."
-            )
-        )
-        + "</p></section>"
+    plan = [
+        _e(_("Operation planned: {operation}")).format(operation=_e(operation)),
+        _e(_("Where: {place}")).format(place=place),
+        _e(_("When: {blank}")).format(blank=fill),
+        _e(_("Surgeon: {blank}")).format(blank=fill),
+        _e(_("Follow-up agreed with the hospital abroad: {blank}")).format(blank=fill),
+        _e(_("Follow-up I would like at home: {blank}")).format(blank=fill),
+    ]
+    intro = _(
+        "I am planning spinal surgery abroad and would like you to know the plan, and to look after me when I am back."
     )
+    bring = _(
+        "I will bring back the operation note, the implant record, my scans, the discharge summary and my list of medicines."
+    )
+    parts.append(f"<p>{_e(intro)}</p>{_items(plan)}<p>{_e(bring)}</p></section>")
     return parts
+
+
+def _items(items: list[str]) -> str:
+    """A list of HTML items (already escaped) as ``<ul>``."""
+    return "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
 
 
 def build_pack(ds: Dataset, result: Ranking, facility_id: str, *, generated: dt.datetime | None = None) -> str:

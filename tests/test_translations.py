@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 from pathlib import Path
 
@@ -48,6 +49,21 @@ def test_the_extraction_finds_the_app_the_engine_and_the_vocabulary(extracted):
         assert message in extracted, message
     # The shipped disclaimer (data/metadata.yaml) is read in the reader's language too.
     assert compare.load_dataset().disclaimer in extracted
+
+
+# A call such as f"<h2>{_('Who to contact')}</h2>": Python 3.11's tokenizer hides it from Babel,
+# so the message would never reach a catalogue and would show in English in every language.
+CALL_IN_FSTRING = re.compile(r"""\bf(["'])[^\n]*?\{[^}\n]*\b(?:_|N_|ngettext)\(\s*(?!\1)["']""")
+
+
+def test_no_message_is_marked_inside_an_f_string():
+    found = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in [ROOT / "app.py", *ROOT.glob("app_pages/*.py"), *ROOT.glob("compare/**/*.py")]
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if CALL_IN_FSTRING.search(line)
+    ]
+    assert not found, "mark these outside the f-string so `make messages` finds them:\n" + "\n".join(found)
 
 
 @pytest.mark.parametrize("lang", TRANSLATED)
