@@ -176,7 +176,7 @@ def render() -> None:
                     n_figures,
                 ).format(
                     n=i18n.number(n_figures),
-                    as_of=b["as_of"] or _("undated"),
+                    as_of=i18n.date(b["as_of"]),
                     evidence=who_stands_behind(ds, b["sources"]),
                     sources=plain(", ".join(src.reference for src in b["sources"])),
                 ),

@@ -204,7 +204,7 @@ def _sources(ds) -> str:
             return plain(key)
         return plain(
             _("{title} ({where}, {as_of})").format(
-                title=src.title or key, where=src.url or src.citation, as_of=src.as_of or _("undated")
+                title=src.title or key, where=src.url or src.citation, as_of=i18n.date(src.as_of)
             )
         )
 

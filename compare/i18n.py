@@ -190,15 +190,21 @@ def money_range(low: float | None, high: float | None, currency: str) -> str:
 
 
 def date(value: dt.date | str | None) -> str:
-    """A date in the locale's medium form (``Apr 13, 2026``, ``13 abr 2026``); "undated" when none."""
+    """A date for prose in the locale's form: ``Apr 13, 2026`` / ``13 abr 2026``; a month-only date
+    (``2024-05``) as ``May 2024``; a year as it is; "undated" when none. Tables keep ISO dates,
+    which sort and read the same everywhere."""
     if _missing(value) or value == "":
         return _("undated")
-    if isinstance(value, str):
-        try:
-            value = dt.date.fromisoformat(value[:10])
-        except ValueError:
-            return value
-    return dates.format_date(value, format="medium", locale=locale())
+    if isinstance(value, dt.date):
+        return dates.format_date(value, format="medium", locale=locale())
+    text = str(value).strip()
+    try:
+        if len(text) == 7:  # YYYY-MM
+            month = dt.date.fromisoformat(text + "-01")
+            return dates.format_skeleton("yMMM", month, locale=locale())
+        return dates.format_date(dt.date.fromisoformat(text[:10]), format="medium", locale=locale())
+    except ValueError:
+        return text
 
 
 # --- extraction of the vocabulary's display labels -----------------------------------------------

@@ -83,10 +83,10 @@ def _head(*labels: str) -> str:
 
 
 def _undated(date: object) -> str:
-    """A source's date as the data writes it (ISO: the same in every language), or "undated"."""
+    """A source's date in the reader's form (``Apr 13, 2026``, ``13 abr 2026``), or "undated"."""
     if date is None or date is pd.NA or date == "" or (isinstance(date, float) and math.isnan(date)):
         return _("undated")
-    return str(date)
+    return i18n.date(str(date))
 
 
 # Whole sentences, translated where they are shown.

@@ -41,7 +41,7 @@ def rate(ds: Dataset, currency: str) -> float:
 
 
 def rate_note(ds: Dataset, currency: str) -> str:
-    """The rate behind converted figures, with its date: '1 USD = 0.7451 GBP (rate of 2026-04-13)'."""
+    """The rate behind converted figures, with its date: '1 USD = 0.7451 GBP (rate of Apr 13, 2026)'."""
     code = currency.strip().upper()
     if code == "USD" or ds.fx.empty:
         return _("amounts in US dollars; other currencies converted at dated rates (fx_rates.csv)")
@@ -51,5 +51,5 @@ def rate_note(ds: Dataset, currency: str) -> str:
     units, as_of = float(row["units_per_usd"].iloc[0]), row["as_of"].iloc[0]
     four = float(f"{units:.4g}")  # four significant digits
     return _("1 USD = {units} {currency} (rate of {date}; fx_rates.csv)").format(
-        units=i18n.number(four, "g"), currency=code, date=as_of or _("unknown date")
+        units=i18n.number(four, "g"), currency=code, date=i18n.date(as_of) if as_of else _("unknown date")
     )
