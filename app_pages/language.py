@@ -47,11 +47,16 @@ def select() -> str:
     """Draw the selector at the top of the sidebar and make its choice this run's language.
 
     The URL carries the code (``?lang=ar``): Streamlit's own binding would write the shown name
-    into the URL, so the parameter is read once per session and written back on every run.
+    into the URL, so the parameter is read once per session and written back on every run. A
+    link with other settings but no language was made before languages existed, in English (its
+    settings are English words), so it opens in English; a bare visit follows the browser.
     """
     codes = list(i18n.LANGUAGES)
     if st.session_state.get("lang") not in codes:
-        st.session_state["lang"] = i18n.supported(st.query_params.get("lang")) or browser_language()
+        asked = i18n.supported(st.query_params.get("lang"))
+        if asked is None and "lang" not in st.query_params and len(st.query_params):
+            asked = i18n.DEFAULT
+        st.session_state["lang"] = asked or browser_language()
     lang = st.sidebar.selectbox(
         ":material/translate: " + " · ".join(("Language", "اللغة", "Idioma", "Язык")),
         codes,

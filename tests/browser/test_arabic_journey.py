@@ -64,7 +64,7 @@ def test_arabic_journey(ui):
 
 
 def test_a_spanish_browser_opens_in_spanish_and_a_link_overrides_it(browser, app_url):
-    """The first visit follows the browser's language; ?lang= in a shared link wins over it."""
+    """A bare first visit follows the browser's language; a link's ?lang= (or its English settings) wins."""
     context = browser.new_context(locale="es-ES", viewport={"width": 1400, "height": 1000})
     try:
         page = context.new_page()
@@ -74,6 +74,11 @@ def test_a_spanish_browser_opens_in_spanish_and_a_link_overrides_it(browser, app
         expect(page.get_by_role("heading", level=1).first).to_have_text(title, timeout=60_000)
         page.wait_for_url(re.compile(r"lang=es"))
         page.wait_for_function("document.documentElement.lang === 'es'")  # set by a script the page runs
+
+        # A link made before languages existed carries English settings and no language: English.
+        page.goto(app_url + "/?origin=London%20(GB)&seat=Business", wait_until="domcontentloaded")
+        expect(page.get_by_role("heading", level=1).first).to_have_text("Spinal fusion abroad", timeout=60_000)
+        expect(page.get_by_role("radio", name="Business")).to_be_checked()
 
         page.goto(app_url + "/?lang=ru", wait_until="domcontentloaded")
         with i18n.language("ru"):
