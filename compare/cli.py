@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from compare import costs, criteria, export, fields
+from compare import costs, criteria, export, fields, typed_ids
 from compare.cli_common import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, UsageError, load, progress, write
 from compare.cli_shortlists import SHORTLIST_COMMANDS, add_shortlist_parsers
 from compare.data import summary
@@ -183,7 +183,7 @@ def scenario_from_args(args, ds=None) -> Scenario:
             raise UsageError(f"--weight {name}: {value!r} is not a number") from None
     try:
         if ds is not None:
-            state = fields.resolve_ids(ds, state)
+            state = typed_ids.resolve_ids(ds, state)
         return fields.scenario_from_state(state, base.data_hash)
     except ValueError as exc:
         raise UsageError(_first_error(exc)) from None
