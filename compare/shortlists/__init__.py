@@ -6,8 +6,9 @@ facilities with notes and quotes) and comes back to it later. Each item keeps a
 :func:`compare.snapshots.changes` can say what moved since.
 
 * :mod:`~compare.shortlists.clean` checks every input before the database sees it;
-* :mod:`~compare.shortlists.database` opens SQLite or PostgreSQL, runs transactions,
-  upgrades the schema (Alembic, ``migrations/``) and explains failures;
+* :mod:`~compare.shortlists.database` opens SQLite or PostgreSQL, runs transactions and
+  upgrades the schema (Alembic, ``migrations/``);
+* :mod:`~compare.shortlists.failures` tells what went wrong with a database, in words;
 * :mod:`~compare.shortlists.store` reads and writes one owner's shortlists.
 
 Typical use::
