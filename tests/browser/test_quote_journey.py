@@ -49,8 +49,11 @@ def test_quote_request_fill_import_and_the_new_total(ui, app_server, tmp_path):
     expect(ui.page.get_by_text("Quote saved").first).to_be_visible()
     ui.idle()
 
-    after = ui.grid_column("Whole trip (now)", "Changed since saved")
-    assert after != before, (before, after)
+    # The grid redraws after the run that saved the quote: wait for the new total to show.
+    ui.wait_until(
+        lambda: ui.grid_column("Whole trip (now)", "Changed since saved") != before,
+        f"the whole trip did not change after the quote was saved: {before}",
+    )
     saved = ShortlistStore(app_server["db"]).quotes(name)
     assert set(saved) == {FID}
     ui.screenshot("quote-journey")
