@@ -24,7 +24,7 @@ LOCALE := compare/locale
 CATALOGUES := $(wildcard $(LOCALE)/*/LC_MESSAGES/messages.po)
 
 $(LOCALE)/%/LC_MESSAGES/messages.mo: $(LOCALE)/%/LC_MESSAGES/messages.po | $(VENV)/.runtime
-	$(VENV)/bin/pybabel compile --statistics -D messages -d $(LOCALE) -l $*
+	$(PY) -c 'import sys; from compare.i18n import main; sys.exit(main(["compile", "$*"]))'
 
 translations: $(CATALOGUES:.po=.mo)  ## compile the translations (done by setup)
 

@@ -331,7 +331,7 @@ def render() -> None:
         cited = (
             _("(source: {source})").format(source=plain(src.url or src.citation)) if src else _("(source: not given)")
         )
-        st.info(f"{plain(gap.text)} {cited}")
+        st.info(f"{plain(_(gap.text))} {cited}")
 
     dest = ds.destinations.get(record.country)
     if dest is not None:

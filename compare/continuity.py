@@ -75,7 +75,8 @@ def sections(ds: Dataset, result: Ranking, facility_id: str) -> list[str]:
             parts.append(f"<h3>{_e(_(title))}</h3><ul>")
             source = _e(_("Source:"))
             parts += [
-                f"<li>{_e(s.text)} <span class='small muted'>{source} {_cite(ds, s.source)}</span></li>" for s in chosen
+                f"<li>{_e(_(s.text))} <span class='small muted'>{source} {_cite(ds, s.source)}</span></li>"
+                for s in chosen
             ]
             parts.append("</ul>")
     parts.append("<h2>" + _e(_("When it is safe to fly home")) + "</h2>")
@@ -99,7 +100,7 @@ def sections(ds: Dataset, result: Ranking, facility_id: str) -> list[str]:
     if gap is not None:
         insurance, source = _e(_("Insurance.")), _e(_("Source:"))
         parts.append(
-            f"<p class='small'><strong>{insurance}</strong> {_e(gap.text)} {source} {_cite(ds, gap.source)}</p>"
+            f"<p class='small'><strong>{insurance}</strong> {_e(_(gap.text))} {source} {_cite(ds, gap.source)}</p>"
         )
     fill = "<span class='fill'></span>"
     place = f"{_e(fac['name'])}, {_e(fac['city'] or '')} {_e(fac['country_name'])}"

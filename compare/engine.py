@@ -155,7 +155,7 @@ def _caution(ds: Dataset, recommended: str) -> dict | None:
     if recommended == "yes" or advice is None:
         return None
     src = ds.risk.sources.get(advice.source) if advice.source else None
-    return {"text": advice.text, "source_url": (src.url or src.citation) if src else None, "asked": recommended}
+    return {"text": _(advice.text), "source_url": (src.url or src.citation) if src else None, "asked": recommended}
 
 
 def rank(

@@ -188,3 +188,28 @@ def test_a_catalogue_without_its_compiled_file_is_compiled_from_the_po(tmp_path,
             assert i18n._("Goodbye") == "Goodbye"
     finally:
         i18n.translations.cache_clear()
+
+
+def test_make_translations_writes_each_mo_and_refuses_an_unknown_language(tmp_path, monkeypatch, capsys):
+    folder = tmp_path / "ru" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    # A sourced text with "78 % improved" in it: pybabel's %-format check would refuse it.
+    (folder / "messages.po").write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        'msgid "78 % improved"\nmsgstr "78 % стало лучше"\n\nmsgid "Not yet"\nmsgstr ""\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
+    assert i18n.main(["compile", "ru"]) == 0
+    assert "ru: 1 of 2 messages translated (50%)" in capsys.readouterr().out
+    with (folder / "messages.mo").open("rb") as fp:
+        assert gettext.GNUTranslations(fp).gettext("78 % improved") == "78 % стало лучше"
+    assert i18n.main(["compile", "xx"]) == 2
+    assert i18n.main(["compile", "en"]) == 2
+
+
+def test_the_second_opinion_advice_is_read_in_the_reader_s_language(shipped):
+    advice = shipped.risk.advice["second_opinion"].text
+    for lang in ("ar", "es", "ru"):
+        with i18n.language(lang):
+            assert i18n._(advice) != advice, lang
