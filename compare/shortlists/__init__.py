@@ -9,6 +9,7 @@ facilities with notes and quotes) and comes back to it later. Each item keeps a
 * :mod:`~compare.shortlists.database` opens SQLite or PostgreSQL, runs transactions and
   upgrades the schema (Alembic, ``migrations/``);
 * :mod:`~compare.shortlists.failures` tells what went wrong with a database, in words;
+* :mod:`~compare.shortlists.records` names the tables and the records the store returns;
 * :mod:`~compare.shortlists.store` reads and writes one owner's shortlists.
 
 Typical use::
@@ -44,7 +45,8 @@ from compare.shortlists.database import (
     default_path,
     default_target,
 )
-from compare.shortlists.store import Item, Shortlist, ShortlistStore, ShortlistSummary
+from compare.shortlists.records import Item, Shortlist, ShortlistSummary
+from compare.shortlists.store import ShortlistStore
 
 __all__ = [
     "HEAD",
