@@ -307,12 +307,8 @@ def render() -> None:
         },
     )
     _sources_expander(ds, risk, _("Sources behind these risks"), "facility_risk_sources", kind_labels)
-    lang = i18n.current()  # the pack is built later, on another thread: in this run's language
-
-    def pack() -> bytes:
-        with i18n.language(lang):
-            return continuity.build_pack(ds, current_ranking(ds, scenario), fid).encode("utf-8")
-
+    # Built when clicked, on another thread: bound to this run's language.
+    pack = i18n.bound(lambda: continuity.build_pack(ds, current_ranking(ds, scenario), fid).encode("utf-8"))
     st.download_button(
         _("Continuity-of-care pack (HTML, prints on A4 or Letter)"),
         pack,

@@ -18,17 +18,6 @@ from compare.snapshots import changes_since_saved, snapshots_from
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _deferred(build):
-    """``build`` for a download made later, outside this run (another thread): in this run's language."""
-    lang = i18n.current()
-
-    def run():
-        with i18n.language(lang):
-            return build()
-
-    return run
-
-
 def _reopen(scenario) -> None:
     apply_scenario(scenario)
     st.session_state["_reopened"] = True
@@ -142,7 +131,7 @@ def _quotes(store, ds, shortlist, scenario, saved, current) -> None:
                 key="sl_quote_letter",
                 mime="text/html",
                 file_name=f"{fid}.html",
-                data=_deferred(lambda: quotes.request_letter(ds, fid, case, currency).encode("utf-8")),
+                data=i18n.bound(lambda: quotes.request_letter(ds, fid, case, currency).encode("utf-8")),
             )
             st.download_button(
                 _("Quote template (.csv)"),
@@ -328,7 +317,7 @@ def render() -> None:
             icon=":material/description:",
             mime="text/html",
             file_name=f"{stem}.html",
-            data=_deferred(
+            data=i18n.bound(
                 lambda: report.build_report(
                     ds,
                     scenario,

@@ -20,9 +20,10 @@ import gettext
 import io
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from babel import Locale, dates, numbers
 from babel.messages import mofile, pofile
@@ -36,6 +37,8 @@ LANGUAGES = {"en": "English", "ar": "العربية", "es": "Español", "ru": "�
 RIGHT_TO_LEFT = frozenset({"ar"})
 # The locale behind numbers, dates and money for each language.
 LOCALES = {"en": "en_US", "ar": "ar", "es": "es_ES", "ru": "ru_RU"}
+
+T = TypeVar("T")
 
 _language: contextvars.ContextVar[str] = contextvars.ContextVar("language", default=DEFAULT)
 
@@ -103,6 +106,17 @@ def translations(lang: str) -> gettext.NullTranslations:
     if not po.is_file():
         return gettext.NullTranslations()
     return Translations(io.BytesIO(compiled(lang)[0]), domain=DOMAIN)
+
+
+def bound(build: Callable[[], T]) -> Callable[[], T]:
+    """``build``, to be run later (a download Streamlit builds on another thread), in today's language."""
+    lang = current()
+
+    def run() -> T:
+        with language(lang):
+            return build()
+
+    return run
 
 
 def _(message: str) -> str:

@@ -213,3 +213,15 @@ def test_the_second_opinion_advice_is_read_in_the_reader_s_language(shipped):
     for lang in ("ar", "es", "ru"):
         with i18n.language(lang):
             assert i18n._(advice) != advice, lang
+
+
+def test_a_bound_build_runs_later_on_another_thread_in_the_language_it_was_made_in():
+    import threading
+
+    with i18n.language("es"):
+        build = i18n.bound(i18n.current)
+    got = []
+    worker = threading.Thread(target=lambda: got.append(build()))  # a new thread starts in English
+    worker.start()
+    worker.join()
+    assert got == ["es"]
