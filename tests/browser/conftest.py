@@ -271,7 +271,28 @@ class Ui:
         )
 
     def grid_headers(self, where: str | Locator = "ranking") -> list[str]:
+        """The headers of the columns in view (glide's accessible table holds only those)."""
         return self.grid(where).locator('table[role="grid"] th[role="columnheader"]').all_inner_texts()
+
+    def all_grid_headers(self, where: str | Locator = "ranking") -> list[str]:
+        """Every column header, in order: a grid wider than the page is scrolled across (and back)."""
+        # A handle, not a locator: a grid found by a header's text stops matching once scrolled past it.
+        grid = self.grid(where).element_handle()
+        read = """g => Object.fromEntries(Array.from(g.querySelectorAll('table[role="grid"] th[role="columnheader"]'),
+                                                 th => [th.getAttribute("aria-colindex"), th.innerText]))"""
+        headers = grid.evaluate(read)
+        scroller = grid.query_selector(".dvn-scroller")
+        while scroller is not None and not scroller.evaluate("e => e.scrollLeft + e.clientWidth >= e.scrollWidth - 1"):
+            scroller.evaluate("e => { e.scrollLeft += e.clientWidth / 2 }")
+            for _ in range(20):  # glide redraws its accessible table a moment after the scroll
+                self.page.wait_for_timeout(100)
+                seen = grid.evaluate(read)
+                if seen.keys() - headers.keys():
+                    break
+            headers |= seen
+        if scroller is not None:
+            scroller.evaluate("e => { e.scrollLeft = 0 }")
+        return [headers[i] for i in sorted(headers, key=int)]
 
     def grid_column(self, header: str, where: str | Locator = "ranking") -> list[str]:
         """Cells of one column for the rows glide has in view (the accessible table is virtualised)."""
