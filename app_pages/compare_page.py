@@ -346,8 +346,8 @@ def render() -> None:
         or VIEWS[0]
     )
     if view_name == "Cost vs score":
-        pareto = ranking_view.pareto_figure(ds, scenario, result, sensitivity=robust, concentration=confidence)
-        st.plotly_chart(pareto, key="pareto_chart", width="stretch")
+        data, spec = ranking_view.pareto_chart(ds, scenario, result, sensitivity=robust, concentration=confidence)
+        st.vega_lite_chart(data, spec, key="pareto_chart", width="stretch")
         st.caption(
             _(
                 "Bars show each option's low–high whole-trip range. Blue points are on the Pareto front of cost "

@@ -9,13 +9,16 @@ import streamlit as st
 from compare import i18n
 
 # Streamlit has no right-to-left mode: the page's text flows right to left, while the data grid
-# (drawn on a canvas) keeps its own order and numbers stay left to right inside their cells.
+# (drawn on a canvas) keeps its own order and numbers stay left to right inside their cells. The
+# Vega-Lite chart is a canvas too, laid out left to right (its spec puts the title on the right):
+# inheriting rtl would draw each legend label over its symbol.
 _RTL_CSS = """
 <style>
 [data-testid="stAppViewContainer"], [data-testid="stSidebar"], [data-testid="stHeader"] { direction: rtl; }
 [data-testid="stMarkdownContainer"], [data-testid="stCaptionContainer"], h1, h2, h3, label,
 [data-testid="stMetric"], [data-testid="stAlert"] { text-align: right; }
 [data-testid="stSidebar"] { left: auto; right: 0; }
+[data-testid="stVegaLiteChart"] { direction: ltr; }
 </style>
 """
 

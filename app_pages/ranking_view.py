@@ -1,15 +1,14 @@
 """What the Compare page shows of a ranking, built once per (data, scenario) and shared.
 
 Every session and every rerun that shows the same ranking gets the same display table and the
-same cost-versus-score figure: they are worked out on the first request and then reused, like
+same cost-versus-score chart: they are worked out on the first request and then reused, like
 the ranking itself (``state.current_ranking``). Both are shared objects: callers only read them
-(``st.dataframe`` and ``st.plotly_chart`` convert without modifying), and copy before any change.
+(``st.dataframe`` and ``st.vega_lite_chart`` convert without modifying), and copy before any change.
 """
 
 from __future__ import annotations
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from app_pages.state import criteria_key, criteria_table, ranking_key
@@ -201,12 +200,12 @@ def shown_table(
 
 
 @st.cache_resource(max_entries=128)
-def _pareto(_result: Ranking, currency: str, key: tuple) -> go.Figure:
-    return charts.pareto_scatter(_result.table, currency)
+def _pareto(_result: Ranking, currency: str, key: tuple) -> tuple[pd.DataFrame, dict]:
+    return charts.pareto_chart(_result.table, currency)
 
 
-def pareto_figure(
+def pareto_chart(
     ds: Dataset, scenario: Scenario, result: Ranking, *, sensitivity: bool, concentration: float
-) -> go.Figure:
-    """The cost-versus-score chart of this ranking; shared, so do not modify it."""
+) -> tuple[pd.DataFrame, dict]:
+    """The cost-versus-score chart of this ranking (data, Vega-Lite spec); shared, so do not modify it."""
     return _pareto(result, scenario.trip.currency, ranking_key(ds, scenario, sensitivity, concentration))

@@ -15,8 +15,8 @@ Budgets (issue "Many people at once"), each measured from the server process its
   app's first render, both with an empty browser cache (median of five each, interleaved).
 
 Shown for information: the server CPU of a visit with an empty browser cache (Streamlit then
-also serves its ~100 static files, 3 MB for an empty app and 9 MB with the dataframe and Plotly
-chunks, which costs the server more than the script run), a weight change back to a weighting
+also serves its static files, 3 MB for an empty app and 5.6 MB with the data grid's and
+Vega-Lite's chunks, which costs the server more than the script run), a weight change back to a weighting
 already ranked, and the first render with the static files cached.
 
 The reference is an empty Streamlit app (a selectbox, a slider and ``st.write``) served the

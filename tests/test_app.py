@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -70,6 +72,17 @@ def test_compare_page_shows_a_ranking_with_costs_and_sources(base):
         "Download ranking (Excel)",
         "Save scenario (YAML)",
     }
+
+
+def test_the_first_view_plots_every_priced_option_with_its_range_and_the_front(base):
+    (chart,) = base.get("vega_lite_chart")
+    spec = json.loads(chart.proto.spec)
+    assert spec["title"]["text"] == "Whole-trip cost versus score"
+    data = pa.ipc.open_stream(chart.proto.data.data).read_pandas()
+    table = ranking(base)
+    assert set(data.index) <= set(table.index) and len(data) > 40
+    assert set(data.index[data["group"] == "Pareto-optimal"]) == set(table.index[table["pareto"].astype(bool)])
+    assert (data["low"] <= data["cost"]).all() and (data["cost"] <= data["high"]).all()
 
 
 def test_weight_change_reorders_the_ranking():

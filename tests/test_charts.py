@@ -18,19 +18,33 @@ def result(shipped):
     )
 
 
-def test_pareto_scatter_marks_exactly_the_front(result):
+def test_pareto_chart_marks_exactly_the_front(result):
     table = result.table
-    fig = charts.pareto_scatter(table, "GBP")
-    front, dominated = fig.data[0], fig.data[1]
+    data, spec = charts.pareto_chart(table, "GBP")
     priced = table[table["cost"].notna()]
-    assert set(front.customdata) == set(priced.index[priced["pareto"]])
-    assert set(dominated.customdata) == set(priced.index[~priced["pareto"]])
-    assert fig.layout.xaxis.title.text == "Whole-trip cost (GBP) ↓"
-    assert fig.layout.yaxis.title.text.endswith("↑")
-    # Error bars span each option's low–high range around the midpoint.
-    row = priced.loc[front.customdata[0]]
-    assert front.error_x.array[0] == pytest.approx(row["cost_high"] - row["cost"])
-    assert front.error_x.arrayminus[0] == pytest.approx(row["cost"] - row["cost_low"])
+    assert list(data.index) == list(priced.index)
+    front = data.index[data["group"] == "Pareto-optimal"]
+    assert set(front) == set(priced.index[priced["pareto"]])
+    assert set(data.index[data["group"] == "Dominated"]) == set(priced.index[~priced["pareto"]])
+    rule, points = spec["layer"]
+    assert rule["encoding"]["x"]["title"] == "Whole-trip cost (GBP) ↓"
+    assert spec["encoding"]["y"]["title"].endswith("↑")
+    # Each option's bar spans its low–high range around the plotted midpoint.
+    assert (rule["encoding"]["x"]["field"], rule["encoding"]["x2"]["field"]) == ("low", "high")
+    assert points["encoding"]["x"]["field"] == "cost"
+    row = priced.iloc[0]
+    assert data.iloc[0][["low", "cost", "high"]].tolist() == pytest.approx(
+        [row["cost_low"], row["cost"], row["cost_high"]]
+    )
+    # Every field the spec names is in the data.
+    named = {
+        e["field"]
+        for layer in spec["layer"]
+        for e in layer["encoding"].values()
+        if isinstance(e, dict) and "field" in e
+    }
+    named |= {t["field"] for t in points["encoding"]["tooltip"]} | {spec["encoding"]["y"]["field"]}
+    assert named <= set(data.columns) | {t["as"] for t in spec["transform"]}
 
 
 def test_cost_breakdown_stacks_every_component_and_hatches_estimates_and_fills(result):
@@ -96,18 +110,21 @@ def test_labels_from_data_cannot_become_markup(result):
     table = result.table.copy()
     first = table.index[0]
     table.loc[first, "name"] = '<a href="https://evil.example">x</a><b>bold</b>'
-    for fig in (charts.contributions(table, [first]), charts.pareto_scatter(table, "GBP")):
-        shown = [str(v) for t in fig.data for part in (t.y, t.text) if part is not None for v in np.ravel(part)]
-        assert not any("<a " in v or "<b>" in v for v in shown)
-        assert any("&lt;a href" in v for v in shown)
+    fig = charts.contributions(table, [first])
+    shown = [str(v) for t in fig.data for part in (t.y, t.text) if part is not None for v in np.ravel(part)]
+    assert not any("<a " in v or "<b>" in v for v in shown)
+    assert any("&lt;a href" in v for v in shown)
+    # Vega draws text as text (its tooltips escape it too): the name goes in as written, so an
+    # escaped copy would show its entities to the reader.
+    data, _ = charts.pareto_chart(table, "GBP")
+    assert data.loc[first, "name"] == table.loc[first, "name"]
 
 
 def test_pareto_bars_bracket_the_risk_adjusted_cost(shipped):
     table = rank(shipped, Scenario(origin="new-york", cost_criterion="risk_adjusted")).table
     assert (table["cost_low"] > table["total_low"]).all()  # US treatment costs: every option carries some
-    fig = charts.pareto_scatter(table, "USD")
-    for trace in fig.data[:2]:
-        assert (np.asarray(trace.error_x.array) >= 0).all() and (np.asarray(trace.error_x.arrayminus) >= 0).all()
+    data, _ = charts.pareto_chart(table, "USD")
+    assert (data["low"] <= data["cost"]).all() and (data["cost"] <= data["high"]).all()
 
 
 def test_charts_follow_the_language_direction_and_number_format(result):
@@ -120,8 +137,14 @@ def test_charts_follow_the_language_direction_and_number_format(result):
     assert arabic.layout.legend.xanchor == "right" and arabic.layout.hoverlabel.align == "right"
     assert arabic.layout.title.xanchor == "right"
     with i18n.language("ru"):
-        russian = charts.pareto_scatter(result.table, "GBP")
+        russian = charts.robustness(result.table)
+        _, russian_spec = charts.pareto_chart(result.table, "GBP")
     assert russian.layout.separators == ",\xa0"  # 12 345,5
+    assert russian_spec["config"]["locale"]["number"].items() >= {"decimal": ",", "thousands": "\xa0"}.items()
+    assert russian_spec["title"]["text"] == "Стоимость всей поездки и балл"
+    with i18n.language("ar"):
+        _, arabic_spec = charts.pareto_chart(result.table, "GBP")
+    assert arabic_spec["title"]["anchor"] == "end"
 
 
 def test_cost_breakdown_hover_shows_money_in_the_locale_format(result):
