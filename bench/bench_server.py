@@ -21,6 +21,9 @@ already ranked, and the first render with the static files cached.
 
 The reference is an empty Streamlit app (a selectbox, a slider and ``st.write``) served the
 same way in the same run, so the ratio column shows what the app adds to Streamlit's own cost.
+One information row compares the first render with a second reference, the same app with a
+data grid of the ranking table's size: Streamlit loads a grid's 1.2 MB of scripts only once its
+first delta arrives, which no app with a table avoids.
 Run ``python bench/bench_server.py`` (``--app other/checkout/app.py`` measures another copy of
 the app, e.g. the commit before a change); exits 1 when a budget is missed.
 """
@@ -41,6 +44,7 @@ from server_harness import (  # noqa: E402
     APP,
     EMPTY_APP,
     EMPTY_TEXT,
+    GRID_APP,
     RANKING,
     TIMEOUT_MS,
     VIEWPORT,
@@ -141,21 +145,25 @@ def preset_change(page, t: Target, i: int) -> float:
 def measure(app_path: Path = APP) -> tuple[list[dict], dict]:
     ours = Server(app_path, name="app", cwd=app_path.parent).start()
     empty = Server(source=EMPTY_APP, name="empty").start()
+    grid = Server(source=GRID_APP, name="grid").start()
     info: dict = {}
     try:
         ours.wait_healthy()
         empty.wait_healthy()
+        grid.wait_healthy()
         app = Target(ours, RANKING, "Whole-trip cost", PRESETS)
         ref = Target(empty, EMPTY_TEXT, "Weight", EMPTY_CHOICES)
+        table_only = Target(grid, RANKING, "Weight", EMPTY_CHOICES)
         with sync_playwright() as p:
             browser = launch_chromium(p)
             # Warm-up: the first session of a server imports the app's modules and fills the
             # process-wide caches; the budget is for every visitor after that one.
-            for t in (ref, app):
+            for t in (ref, app, table_only):
                 wall, cpu, ctx = new_session(browser, t)
                 info[f"cold_{t.server.name}"] = (wall, cpu)
                 ctx.close()
             names = ("empty", "app")
+            grid_wall = []
             cold_wall, cold_cpu, warm_wall, warm_cpu = ({n: [] for n in names} for _ in range(4))
             last = {}
             for r in range(ROUNDS):  # interleaved, so machine noise hits both alike
@@ -173,6 +181,9 @@ def measure(app_path: Path = APP) -> tuple[list[dict], dict]:
                         last[name] = (ctx, page)
                     else:
                         ctx.close()
+                wall, _, ctx = new_session(browser, table_only)
+                grid_wall.append(wall)
+                ctx.close()
             new_weight, seen_weight, presets = ({n: [] for n in names} for _ in range(3))
             for _ in range(ROUNDS):  # each press lowers the weight: a weighting not ranked before
                 for t in (ref, app):
@@ -188,12 +199,13 @@ def measure(app_path: Path = APP) -> tuple[list[dict], dict]:
                 ctx.close()
             browser.close()
     except Exception:
-        for s in (ours, empty):
+        for s in (ours, empty, grid):
             sys.stderr.write(f"--- {s.name} server log ---\n{s.log_text()[-4000:]}\n")
         raise
     finally:
         ours.stop()
         empty.stop()
+        grid.stop()
 
     def med(d: dict[str, list[float]]) -> tuple[float, float]:
         return statistics.median(d["empty"]), statistics.median(d["app"])
@@ -212,6 +224,15 @@ def measure(app_path: Path = APP) -> tuple[list[dict], dict]:
         _row("new visitor (empty browser cache), CPU", "empty app", *med(cold_cpu), None, "info"),
         _row("weight change (weighting seen), CPU", "empty app slider", *med(seen_weight), None, "info"),
         _row("first ranking table, cached (wall)", "empty app", *med(warm_wall), None, "info"),
+        # What a bare data grid of the same size costs Streamlit's frontend, against our whole page.
+        _row(
+            "first table, empty cache (wall)",
+            "app with only a grid",
+            statistics.median(grid_wall),
+            ours_s,
+            None,
+            "info",
+        ),
     ]
     info["samples"] = {
         "new session CPU": warm_cpu,
@@ -221,6 +242,7 @@ def measure(app_path: Path = APP) -> tuple[list[dict], dict]:
         "preset CPU": presets,
         "first render wall": cold_wall,
         "cached render wall": warm_wall,
+        "grid-only app first render wall": {"grid": grid_wall},
     }
     return rows, info
 
@@ -269,7 +291,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"load average before: {' '.join(f'{v:.2f}' for v in os.getloadavg())}", flush=True)
     rows, info = measure(args.app.resolve())
     ok = print_table(rows)
-    for name in ("empty", "app"):
+    for name in ("empty", "app", "grid"):
         wall, cpu = info[f"cold_{name}"]
         print(f"warm-up (first session of the {name} server): {_ms(wall)} to first screen, {_ms(cpu)} server CPU")
     for what, per in info["samples"].items():

@@ -40,6 +40,18 @@ v = st.slider("Weight", 0, 10, 5, key="w")
 st.write(f"Empty app ready: {v}")
 """
 EMPTY_TEXT = "Empty app ready"
+# The same with one data grid the size of the ranking table (157 rows, 23 columns, keyed like
+# it): what any Streamlit app with a table pays before the table shows, for information.
+GRID_APP = """\
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+st.selectbox("Preset", ["one", "two", "three"], key="preset")
+v = st.slider("Weight", 0, 10, 5, key="w")
+rng = np.random.default_rng(v)
+st.dataframe(pd.DataFrame(rng.random((157, 23)), columns=[f"c{i}" for i in range(23)]), key="ranking", on_select="rerun")
+"""
 RANKING = ".st-key-ranking [data-testid='stDataFrame']"
 
 _TICK = os.sysconf("SC_CLK_TCK")
