@@ -32,11 +32,16 @@ def safe_label(text: object) -> str:
 LAYOUT = {"margin": {"l": 10, "r": 10, "t": 50, "b": 10}, "legend": {"orientation": "h", "y": -0.15}}
 
 
+def _separators() -> tuple[str, str]:
+    """The current language's decimal mark and thousands separator (both chart libraries need them)."""
+    loc = i18n.locale()
+    return numbers.get_decimal_symbol(loc), numbers.get_group_symbol(loc)
+
+
 def _layout() -> dict:
     """The shared layout in the current language: its decimal and thousands separators for
     ticks and hovers and, right to left, the legend and hover text set from the right."""
-    loc = i18n.locale()
-    layout = {**LAYOUT, "separators": numbers.get_decimal_symbol(loc) + numbers.get_group_symbol(loc)}
+    layout = {**LAYOUT, "separators": "".join(_separators())}
     if i18n.direction() == "rtl":
         layout["legend"] = {**LAYOUT["legend"], "x": 1, "xanchor": "right"}
         layout["hoverlabel"] = {"align": "right"}
@@ -56,11 +61,11 @@ def _money(currency: str) -> str:
 
 def vega_locale() -> dict:
     """Vega's number format for the current language: its decimal mark and digit grouping."""
-    loc = i18n.locale()
+    decimal, thousands = _separators()
     return {
         "number": {
-            "decimal": numbers.get_decimal_symbol(loc),
-            "thousands": numbers.get_group_symbol(loc),
+            "decimal": decimal,
+            "thousands": thousands,
             "grouping": [3],
             "currency": ["", ""],
         }
@@ -76,7 +81,9 @@ def pareto_chart(table: pd.DataFrame, currency: str) -> tuple[pd.DataFrame, dict
     two cores), Vega-Lite's is 0.8 MB. Vega draws names as text, never as markup, so they go
     in unescaped.
     """
-    priced = table[table["cost"].notna()]
+    # Only the columns drawn: filtering rows of the whole (wide) table cost most of the build.
+    shown = table[["name", "cost", "cost_low", "cost_high", "score", "pareto"]]
+    priced = shown[shown["cost"].notna()]
     front, dominated = _("Pareto-optimal"), _("Dominated")
     data = pd.DataFrame(
         {
