@@ -40,12 +40,13 @@ _runs_lock = threading.Lock()
 def _freeze_long_lived() -> None:
     """At the start of the process's second run, move every object alive into gc's permanent generation.
 
-    Streamlit runs a full ``gc.collect(2)`` after every script run (``runner.postScriptGC``). With
-    pandas, plotly and pydantic imported and the data parsed, that walks some 200,000 objects that
-    live as long as the process (modules, classes, the dataset, the shared caches): about 100 ms of
-    CPU, half of what a new session or a rerun cost. Frozen objects are skipped by every later
-    collection and are still freed by reference counting; only a reference cycle among them would
-    outlive its use, so this is done once, after the first run has imported what the app uses.
+    With pandas, plotly and pydantic imported and the data parsed, a full collection walks some
+    200,000 objects that live as long as the process (modules, classes, the dataset, the shared
+    caches): 50-100 ms of CPU on a small server. Streamlit's own collection after every run is off
+    (``runner.postScriptGC`` in ``.streamlit/config.toml``), but Python's collector still runs a
+    full collection now and then; frozen objects are skipped by it and still freed by reference
+    counting. Only a reference cycle among them would outlive its use, so this is done once,
+    after the first run has imported what the app uses.
     """
     global _runs
     with _runs_lock:

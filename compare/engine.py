@@ -198,7 +198,7 @@ def rank(
         "filter_report": report,
         "candidates": len(df),
         "costs": frame,
-        "baseline": costs.home_baseline(ds, trip.currency, frame.origin["country"]),
+        "baseline": frame.baseline,
         "rate_note": costs.rate_note(ds, trip.currency),
         "caution": _caution(ds, trip.recommended_at_home),
     }
@@ -206,13 +206,15 @@ def rank(
         empty = frame.components.iloc[0:0]
         return Ranking(table=kept, components=empty, message=explain_empty(report, len(df)), **base)
     objectives = {c.id: c.objective for c in criteria.CRITERIA}
-    scored = score(kept[list(objectives)], objectives, prefs.weights, method=prefs.method, missing=prefs.missing)
-    table = kept.join(scored, how="inner").sort_values("rank")
+    values = kept[list(objectives)]
+    scored = score(values, objectives, prefs.weights, method=prefs.method, missing=prefs.missing)
+    # ``score`` returns its rows in rank order: one reorder of the wide table, not a join and a sort.
+    table = pd.concat([kept.reindex(scored.index), scored], axis=1)
     quality_weights = {**prefs.weights, "cost": 0.0}
     table["quality"] = np.nan
     if sum(quality_weights.values()) > 0:
         try:
-            q = score(kept[list(objectives)], objectives, quality_weights, method=prefs.method, missing=prefs.missing)
+            q = score(values, objectives, quality_weights, method=prefs.method, missing=prefs.missing)
             table["quality"] = q["score"].reindex(table.index)
         except ValueError:
             pass
@@ -221,7 +223,7 @@ def rank(
     if sensitivity and len(table) > 1:
         # Only P(rank 1) and P(top 3) are shown: counting three ranks is far cheaper than all.
         acceptability = rank_top_counts(
-            kept[list(objectives)],
+            values,
             objectives,
             prefs.weights,
             method=prefs.method,
@@ -237,5 +239,7 @@ def rank(
         table["p_rank1"] = p1.reindex(table.index.astype(str)).to_numpy()
         table["p_top3"] = p3.reindex(table.index.astype(str)).to_numpy()
         table["p_rank1_se"] = acceptability.std_error(p1).reindex(table.index.astype(str)).to_numpy()
-    ranked_components = frame.components[frame.components["facility_id"].isin(table.index)]
+    ranked_components = frame.components
+    if len(table) < len(df):  # a filter removed options: their components go too
+        ranked_components = ranked_components[ranked_components["facility_id"].isin(table.index)]
     return Ranking(table=table, components=ranked_components, acceptability=acceptability, **base)

@@ -97,12 +97,14 @@ def test_totals_add_exactly_the_components(frame):
         assert t["comparable_high"] == pytest.approx(known.loc[fid, "high"] + filled.loc[fid, "fill_high"], rel=1e-12)
 
 
-def test_home_baseline(ds):
+def test_home_baseline(ds, frame):
     base = home_baseline(ds, "USD", "GB")
     # 15,000–20,000 GBP / 0.75 = 20,000–26,666.67 USD
     assert (base["low"], base["high"]) == pytest.approx((20000, 20000 / 0.75), rel=1e-12)
     assert base["n_figures"] == 1 and base["as_of"] == "2025-06"
     assert home_baseline(ds, "USD", "US") is None
+    # The trip's cost frame carries it for its origin (London) and currency, worked out once.
+    assert frame.baseline == base
 
 
 def test_an_unknown_origin_is_named(ds):

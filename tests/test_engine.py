@@ -158,6 +158,8 @@ def test_every_filter_narrows_or_keeps_and_the_report_adds_up(shipped, base):
         result = rank(shipped, with_changes(base.scenario, filters=filters))
         kept = set(result.table.index)
         assert kept <= everyone, filters
+        # Only the ranked options' cost components come with the ranking.
+        assert set(result.components["facility_id"]) == kept, filters
         report = result.filter_report
         assert len(report) == len([k for k, v in filters.model_dump().items() if v not in (None, [], False)])
         before = result.candidates

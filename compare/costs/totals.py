@@ -40,6 +40,7 @@ class CostFrame:
     origin: dict
     passport: str
     risk: pd.DataFrame  # per facility and complication: probability × cost of treating it
+    baseline: dict | None  # the operation's published price at home (``home_baseline``), if any
 
 
 def origin_row(ds: Dataset, origin_id: str) -> pd.Series:
@@ -201,7 +202,8 @@ def cost_frame(ds: Dataset, trip: Trip) -> CostFrame:
     totals = trip_totals(components).join(risk.risk_totals(risk_rows))
     # Without risk data (a folder with no valid risk.yaml) nothing is priced and nothing is named.
     totals["risk_unknown"] = totals["risk_unknown"].map(lambda v: v if isinstance(v, list) else [])
-    return CostFrame(trip, components, legs, totals, origin.to_dict(), passport, risk_rows)
+    baseline = home_baseline(ds, trip.currency, str(origin["country"]))
+    return CostFrame(trip, components, legs, totals, origin.to_dict(), passport, risk_rows, baseline)
 
 
 def home_baseline(ds: Dataset, currency: str, origin_country: str) -> dict | None:
