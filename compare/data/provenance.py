@@ -12,17 +12,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, model_validator
+from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from compare.data.types import (
+    EvidenceLevelId,
     Model,
     Name,
     PartialDate,
     Slug,
+    SourceKindId,
     Text,
     Url,
     blank_to_none,
-    check_vocab,
 )
 
 
@@ -47,19 +48,9 @@ class Source(Model):
     citation: Text | None = None
     title: Text | None = None
     publisher: Name | None = None
-    kind: str
+    kind: SourceKindId
     as_of: PartialDate = Field(...)
-    evidence: str
-
-    @field_validator("evidence")
-    @classmethod
-    def _evidence_known(cls, v: str, info: ValidationInfo) -> str:
-        return check_vocab(v, info, "evidence_levels", "evidence level")
-
-    @field_validator("kind")
-    @classmethod
-    def _kind_known(cls, v: str, info: ValidationInfo) -> str:
-        return check_vocab(v, info, "source_kinds", "source kind")
+    evidence: EvidenceLevelId
 
     @model_validator(mode="after")
     def _has_reference(self) -> Source:
@@ -79,19 +70,9 @@ class Provenanced(Model):
     description: Text
     source_url: Url = Field(...)
     publisher: Annotated[Name | None, BeforeValidator(blank_to_none)] = None
-    source_kind: str
+    source_kind: SourceKindId
     as_of: PartialDate = None
-    evidence: str
-
-    @field_validator("evidence")
-    @classmethod
-    def _evidence_known(cls, v: str, info: ValidationInfo) -> str:
-        return check_vocab(v, info, "evidence_levels", "evidence level")
-
-    @field_validator("source_kind")
-    @classmethod
-    def _kind_known(cls, v: str, info: ValidationInfo) -> str:
-        return check_vocab(v, info, "source_kinds", "source kind")
+    evidence: EvidenceLevelId
 
     @field_validator("source_url")
     @classmethod

@@ -16,19 +16,22 @@ from pydantic import BaseModel, BeforeValidator, Field, ValidationInfo, field_va
 
 from compare.data.provenance import Provenanced, Source, SourceKind
 from compare.data.types import (
+    AccreditationBodyId,
     Count,
     Country,
     Currency,
+    EvidenceLevelId,
     Model,
     Money,
     Name,
     OptionalMoney,
     PartialDate,
+    ProcedureId,
     Slug,
+    SourceKindId,
     Text,
     Url,
     blank_to_none,
-    check_vocab,
     country_code,
     vocab_of,
 )
@@ -139,14 +142,9 @@ class Accreditation(Cited):
     written, as null when the only evidence is undated.
     """
 
-    body: str
+    body: AccreditationBodyId
     since: int | None = Field(default=None, ge=1900, le=2100)
     verified_as_of: PartialDate = Field(...)
-
-    @field_validator("body")
-    @classmethod
-    def _body_known(cls, v: str, info: ValidationInfo) -> str:
-        return check_vocab(v, info, "accreditation_bodies", "accreditation body")
 
 
 class Recognition(Cited):
@@ -291,7 +289,7 @@ class PriceRow(Provenanced):
     id: Slug
     country: Country
     facility_id: Annotated[str | None, BeforeValidator(blank_to_none)] = None
-    procedure: str
+    procedure: ProcedureId
     use: PriceUse
     price_low: Money
     price_high: OptionalMoney = None
@@ -303,11 +301,6 @@ class PriceRow(Provenanced):
     same_as: Annotated[Slug | None, BeforeValidator(blank_to_none)] = None
 
     _components = field_validator("includes", "excludes")(_check_components)
-
-    @field_validator("procedure")
-    @classmethod
-    def _procedure_known(cls, v: str, info: ValidationInfo) -> str:
-        return check_vocab(v, info, "procedures", "procedure")
 
     @model_validator(mode="after")
     def _range(self) -> PriceRow:
@@ -365,12 +358,7 @@ class OriginRow(Model):
     airport: str = Field(pattern=r"^[A-Z]{3}$")
     currency: Currency
     source: Text
-    source_kind: str
-
-    @field_validator("source_kind")
-    @classmethod
-    def _kind_known(cls, v: str, info: ValidationInfo) -> str:
-        return check_vocab(v, info, "source_kinds", "source kind")
+    source_kind: SourceKindId
 
 
 class RouteRow(Model):
@@ -380,12 +368,7 @@ class RouteRow(Model):
     nonstop_2014: Annotated[Literal["yes", "no"] | None, BeforeValidator(blank_to_none)] = None
     method: Text
     source: Text
-    source_kind: str
-
-    @field_validator("source_kind")
-    @classmethod
-    def _kind_known(cls, v: str, info: ValidationInfo) -> str:
-        return check_vocab(v, info, "source_kinds", "source kind")
+    source_kind: SourceKindId
 
 
 class FxRow(Model):
@@ -393,18 +376,8 @@ class FxRow(Model):
     units_per_usd: float = Field(gt=0, allow_inf_nan=False)
     as_of: PartialDate = Field(...)
     source: Text
-    source_kind: str
-    evidence: str
-
-    @field_validator("source_kind")
-    @classmethod
-    def _kind_known(cls, v: str, info: ValidationInfo) -> str:
-        return check_vocab(v, info, "source_kinds", "source kind")
-
-    @field_validator("evidence")
-    @classmethod
-    def _evidence_known(cls, v: str, info: ValidationInfo) -> str:
-        return check_vocab(v, info, "evidence_levels", "evidence level")
+    source_kind: SourceKindId
+    evidence: EvidenceLevelId
 
 
 # ---- other YAML files ---------------------------------------------------------------
@@ -455,14 +428,9 @@ class NightsRange(Model):
     low: float = Field(ge=0, le=60, allow_inf_nan=False)
     high: float = Field(ge=0, le=60, allow_inf_nan=False)
     source: Slug
-    evidence: str | None = None
+    evidence: EvidenceLevelId | None = None
     method: Text | None = None
     note: Text | None = None
-
-    @field_validator("evidence")
-    @classmethod
-    def _evidence_known(cls, v: str | None, info: ValidationInfo) -> str | None:
-        return v if v is None else check_vocab(v, info, "evidence_levels", "evidence level")
 
     @model_validator(mode="after")
     def _ordered(self) -> NightsRange:

@@ -11,7 +11,7 @@ import re
 from typing import Annotated, Any
 
 import pycountry
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo
 
 SLUG = r"^[a-z0-9][a-z0-9_-]*$"
 _PLACEHOLDERS = {"", "na", "n/a", "nan", "null", "none", "nil", "-", "?", "unknown", "tbd"}
@@ -111,3 +111,15 @@ def check_vocab(value: str, info: ValidationInfo, name: str, what: str) -> str:
     if known and value not in known:
         raise ValueError(f"unknown {what} {value!r} (see data/vocab/{name}.yaml)")
     return value
+
+
+def in_vocab(name: str, what: str) -> AfterValidator:
+    """A field's check that its value is an id of ``data/vocab/<name>.yaml`` (the one loaded with the data)."""
+    return AfterValidator(lambda value, info: check_vocab(value, info, name, what))
+
+
+# Ids that must be in a vocabulary of the data directory being validated.
+SourceKindId = Annotated[str, in_vocab("source_kinds", "source kind")]
+EvidenceLevelId = Annotated[str, in_vocab("evidence_levels", "evidence level")]
+AccreditationBodyId = Annotated[str, in_vocab("accreditation_bodies", "accreditation body")]
+ProcedureId = Annotated[str, in_vocab("procedures", "procedure")]
