@@ -208,8 +208,9 @@ def rank(
     objectives = {c.id: c.objective for c in criteria.CRITERIA}
     values = kept[list(objectives)]
     scored = score(values, objectives, prefs.weights, method=prefs.method, missing=prefs.missing)
-    # ``score`` returns its rows in rank order: one reorder of the wide table, not a join and a sort.
-    table = pd.concat([kept.reindex(scored.index), scored], axis=1)
+    # ``score`` returns its rows in rank order: one reorder of the wide table, not a join and a sort
+    # (a column name in both still raises, as the join did).
+    table = pd.concat([kept.reindex(scored.index), scored], axis=1, verify_integrity=True)
     quality_weights = {**prefs.weights, "cost": 0.0}
     table["quality"] = np.nan
     if sum(quality_weights.values()) > 0:
